@@ -1,0 +1,227 @@
+//! The intermediate representation: what the emitter needs to know, already
+//! named in Rust terms and free of OpenAPI's indirections (`$ref`, `allOf`,
+//! parameter references, response references).
+
+/// One API: the models and operations of one spec.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub version: String,
+    /// Path prefix from the first server URL, e.g. `/beta`; `""` if none.
+    pub base_path: String,
+    /// Example tenant URL shown in docs, from the first server.
+    pub server_url: Option<String>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    /// Distinct error body types, in first-seen order: one variant each in
+    /// the generated `ErrorBody` enum.
+    pub error_bodies: Vec<ErrorBodyVariant>,
+}
+
+/// A named Rust type generated from a schema.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust type name (UpperCamelCase, valid identifier, unique).
+    pub name: String,
+    /// Where the schema came from, e.g. `#/components/schemas/Foo`.
+    pub origin: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum that keeps unknown values.
+    StringEnum(StringEnum),
+    /// `oneOf`/`anyOf`: one variant per alternative.
+    Union(Union),
+    /// A named schema that is just another type (`type X = Y`).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside declared properties: collected here.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire.
+    pub json_name: String,
+    /// Rust field name (snake_case, raw identifier if a keyword).
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// The schema default, rendered as JSON for the docs.
+    pub default: Option<String>,
+    /// Set when the field's type contains the parent by value (recursion).
+    pub boxed: bool,
+}
+
+impl Field {
+    /// Fields that may be absent or null are `Option<T>` in Rust.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// Name of the catch-all variant holding values unknown at generation time.
+    pub unknown_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub rust_name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// With a discriminator: the property naming the variant.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant (tagged unions only).
+    pub tag_values: Vec<String>,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object.
+    JsonObject,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+    Unit,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The spec's operationId (or one derived from method and path).
+    pub operation_id: String,
+    /// Method on the client, snake_case.
+    pub method_name: String,
+    /// Builder struct, UpperCamelCase.
+    pub builder_name: String,
+    pub http_method: String,
+    /// Path template as in the spec, e.g. `/sessions/{sessionId}`.
+    pub path: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub success: Vec<Response>,
+    pub errors: Vec<ErrorResponse>,
+    /// `default` response schema, if any, used for undeclared statuses.
+    pub default_error: Option<ErrorResponse>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// The schema default (for docs).
+    pub default: Option<String>,
+    /// A required header whose value is fixed by the spec (a single-value enum
+    /// or a default): sent automatically, never asked of the caller.
+    pub constant: Option<String>,
+    /// Arrays: `explode: true` (repeat the key) or comma-joined.
+    pub explode: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status code; `None` for ranges like `2XX`.
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub kind: ResponseKind,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseKind {
+    Json,
+    Bytes,
+    Text,
+    Empty,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// Status code; `None` for the `default` response or a range.
+    pub status: Option<u16>,
+    /// Index into [`Api::error_bodies`]; `None` when the body is not JSON.
+    pub body: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorBodyVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+}

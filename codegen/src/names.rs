@@ -1,0 +1,172 @@
+//! Turning spec names into Rust identifiers.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves. Usable as raw identifiers (`r#type`) except the few
+/// in [`NOT_RAW`].
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Keep ASCII letters, digits and separators; everything else separates words.
+/// Non-ASCII letters are transliterated away (heck would keep them, but not
+/// every character is valid in an identifier).
+fn ascii_words(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// `session-id`, `sessionId` -> `session_id`; keywords become raw (`r#type`).
+pub fn field_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "field".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("_{name}");
+    }
+    escape_keyword(name)
+}
+
+/// A snake_case function name (no raw identifiers: they read badly in calls).
+pub fn fn_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "operation".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("op_{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// `role mining-session` -> `RoleMiningSession`.
+pub fn type_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Type".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("T{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Enum variant for a wire value: `IDENTITIES_OBTAINED` -> `IdentitiesObtained`.
+pub fn variant_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = match raw {
+            "" => "Empty".to_owned(),
+            "-" => "Minus".to_owned(),
+            "+" => "Plus".to_owned(),
+            "*" => "Star".to_owned(),
+            _ => "Value".to_owned(),
+        };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// Hands out names, adding `2`, `3`, ... when two spec names collide after
+/// case conversion (`fooBar` and `foo_bar`).
+#[derive(Debug, Default)]
+pub struct NameSet {
+    taken: HashSet<String>,
+}
+
+impl NameSet {
+    pub fn new() -> Self {
+        NameSet::default()
+    }
+
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    pub fn unique(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        // A suffixed keyword is no longer a keyword: drop the `r#`.
+        let stem = base.strip_prefix("r#").unwrap_or(&base).to_owned();
+        let mut n = 2;
+        loop {
+            let candidate = format!("{stem}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields() {
+        assert_eq!(field_name("sessionId"), "session_id");
+        assert_eq!(field_name("min-entitlement-popularity"), "min_entitlement_popularity");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(field_name("X-SailPoint-Experimental"), "x_sail_point_experimental");
+        assert_eq!(field_name("größe"), "gr_e");
+    }
+
+    #[test]
+    fn types_and_variants() {
+        assert_eq!(type_name("EntityCreatedByDTO"), "EntityCreatedByDto");
+        assert_eq!(type_name("Role Mining Session"), "RoleMiningSession");
+        assert_eq!(type_name("401"), "T401");
+        assert_eq!(variant_name("IDENTITIES_OBTAINED"), "IdentitiesObtained");
+        assert_eq!(variant_name("3.0"), "V30");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(fn_name("getRoleMiningSessions"), "get_role_mining_sessions");
+        assert_eq!(fn_name("match"), "match_");
+    }
+
+    #[test]
+    fn collisions_get_suffixes() {
+        let mut names = NameSet::new();
+        assert_eq!(names.unique("foo_bar".into()), "foo_bar");
+        assert_eq!(names.unique("foo_bar".into()), "foo_bar2");
+        assert_eq!(names.unique("r#type".into()), "r#type");
+        assert_eq!(names.unique("r#type".into()), "type2");
+    }
+}
