@@ -145,12 +145,14 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     pub success: Vec<Response>,
+    /// What `send()` returns, unified over the success responses.
+    pub returns: Response,
     pub errors: Vec<ErrorResponse>,
     /// `default` response schema, if any, used for undeclared statuses.
     pub default_error: Option<ErrorResponse>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
     Path,
     Query,

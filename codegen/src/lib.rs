@@ -1,1 +1,34 @@
-pub mod error; pub mod load; pub mod bundle; pub mod ir; pub mod names;
+//! An OpenAPI 3.0 to Rust client generator.
+//!
+//! The pipeline, one module per step:
+//!
+//! 1. [`load`] reads YAML or JSON; [`bundle`] joins multi-file specs into one
+//!    document, remembering where each part came from.
+//! 2. [`resolve`] parses it with `openapiv3` and resolves it into the small
+//!    [`ir`] model: named types and operations.
+//! 3. [`emit`] turns the IR into Rust tokens with `quote` and formats them with
+//!    `prettyplease`; [`krate`] assembles whole crates.
+//!
+//! Where does a spec construct become Rust? Schemas: `resolve/types.rs` (which
+//! type) and `emit/models.rs` (its code). Operations: `resolve/operations.rs`
+//! and `emit/operations.rs`.
+
+pub mod bundle;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod krate;
+pub mod load;
+pub mod names;
+pub mod resolve;
+
+use std::path::Path;
+
+pub use error::{Error, Location, Warning};
+
+/// Load, bundle, parse and resolve one spec file.
+pub fn load_api(spec: &Path, warnings: &mut Vec<Warning>) -> Result<ir::Api, Error> {
+    let bundle = bundle::bundle(spec, warnings)?;
+    let parsed = resolve::parse(&bundle)?;
+    resolve::resolve(&bundle, &parsed, warnings)
+}

@@ -1,0 +1,99 @@
+//! The API module's `mod.rs`: its client, error type and error bodies.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::inner_doc_lines;
+use super::rust_type::{ident, rust_type, Scope};
+use crate::ir::Api;
+
+pub fn api_module(api: &Api, module: &str) -> TokenStream {
+    let base_path = &api.base_path;
+    let mut intro = vec![format!("Version `{}` of the API.", api.version)];
+    if let Some(d) = &api.description {
+        intro.push(d.clone());
+    }
+    intro.push(format!(
+        "Start with [`Client`]: every operation is a method on it that returns a request builder. \
+         Types are in [`models`]. {} operations, {} types.",
+        api.operations.len(),
+        api.types.len()
+    ));
+    let mut text = api.title.clone();
+    for paragraph in &intro {
+        text.push_str("\n\n");
+        text.push_str(paragraph);
+    }
+    let module_doc = inner_doc_lines(&text);
+    let variants = api.error_bodies.iter().map(|v| {
+        let name = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, Scope::Api);
+        let doc = format!(" A [`{}`](models::{}) body.", v.rust_name, v.rust_name);
+        quote! { #[doc = #doc] #name(#ty), }
+    });
+    let other = if api.error_bodies.iter().any(|v| v.rust_name == "Other") { quote!(OtherBody) } else { quote!(Other) };
+    let base_doc = format!(" Path prefix of every operation of this API (`{base_path}`).");
+    let client_doc = format!(" Client for the {} operations.", api.title);
+    let accessor = format!("[`Client::{module}`](crate::Client::{module})");
+    let sharing = format!(" Build one with [`Client::new`], or share a connection with {accessor}.");
+    quote! {
+        #module_doc
+
+        /// Request builders returned by the [`Client`] methods.
+        pub mod builders;
+        /// Types of request and response bodies.
+        pub mod models;
+
+        #[doc = #base_doc]
+        pub const BASE_PATH: &str = #base_path;
+
+        /// Error returned by this API's operations; its API variant carries an [`ErrorBody`].
+        pub type Error = crate::runtime::Error<ErrorBody>;
+
+        /// The typed body of an error response, by the type the spec declares
+        /// for its status.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ErrorBody {
+            #(#variants)*
+            /// A JSON body for a status with no declared type.
+            #other(::serde_json::Value),
+        }
+
+        #[doc = #client_doc]
+        ///
+        #[doc = #sharing]
+        /// Cloning is cheap: clones share the connection pool and credentials.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            runtime: crate::runtime::Client,
+        }
+
+        impl Client {
+            /// A client for `base_url` (e.g. `https://acme.api.identitynow.com`;
+            /// [`BASE_PATH`] is added for you) sending `token` as a bearer token.
+            pub fn new(
+                base_url: impl AsRef<str>,
+                token: impl Into<crate::runtime::SecretString>,
+            ) -> ::std::result::Result<Self, crate::runtime::ConfigError> {
+                crate::runtime::Client::new(base_url, token).map(Self::from_runtime)
+            }
+
+            /// Use an existing connection (see [`crate::runtime::ClientBuilder`]).
+            pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
+                Client { runtime }
+            }
+
+            /// The underlying connection.
+            pub fn runtime(&self) -> &crate::runtime::Client {
+                &self.runtime
+            }
+        }
+
+        impl From<crate::runtime::Client> for Client {
+            fn from(runtime: crate::runtime::Client) -> Self {
+                Client::from_runtime(runtime)
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! IR -> Rust source. Each submodule emits one kind of file; [`format`]
+//! turns tokens into formatted text with the `@generated` header.
+
+mod api;
+mod docs;
+mod models;
+mod operations;
+mod rust_type;
+
+use proc_macro2::TokenStream;
+
+use crate::ir::Api;
+
+pub use rust_type::TypeIndex;
+
+/// The three files of one API module.
+pub struct ApiFiles {
+    pub module: String,
+    pub models: String,
+    pub builders: String,
+}
+
+/// Emit one API as a module named `module`. `header` is the first comment
+/// line of every file (the `@generated` marker).
+pub fn emit_api(api: &Api, module: &str, header: &str) -> Result<ApiFiles, String> {
+    let index = TypeIndex::new(&api.types);
+    Ok(ApiFiles {
+        module: format(api::api_module(api, module), header, "mod.rs")?,
+        models: format(models::models(&api.types, &index), header, "models.rs")?,
+        builders: format(operations::builders(api, &index), header, "builders.rs")?,
+    })
+}
+
+/// Pretty-print tokens as a file, header first.
+pub fn format(tokens: TokenStream, header: &str, what: &str) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {what} does not parse: {e}"))?;
+    Ok(format!("{header}\n\n{}", prettyplease::unparse(&file)))
+}

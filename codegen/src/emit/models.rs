@@ -1,0 +1,212 @@
+//! Named types -> `models.rs`: structs, string enums, unions, aliases.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::docs;
+use super::rust_type::{ident, rust_type, Scope, TypeIndex};
+use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+pub fn models(types: &[TypeDef], index: &TypeIndex<'_>) -> TokenStream {
+    let items = types.iter().map(|def| type_def(def, index));
+    quote! {
+        #![allow(deprecated)]
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {
+    let name = ident(&def.name);
+    let mut doc = docs(def.doc.as_deref(), &[format!("Generated from `{}`.", def.origin)]);
+    if def.deprecated {
+        doc.extend(quote!(#[deprecated]));
+    }
+    match &def.kind {
+        TypeKind::Struct(s) => structure(&name, doc, s, index),
+        TypeKind::StringEnum(e) => string_enum(&name, doc, e),
+        TypeKind::Union(u) => union(&name, doc, u, index),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty, Scope::Models);
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let inner = rust_type(&field.ty, Scope::Models);
+    let inner = if field.boxed { quote!(Box<#inner>) } else { inner };
+    if field.is_optional() && !matches!(field.ty, TypeRef::Option(_)) {
+        quote!(Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &TypeIndex<'_>) -> TokenStream {
+    let all_default = s.fields.iter().all(|f| f.is_optional() || index.has_default(&f.ty) && !f.boxed);
+    let eq = s.fields.iter().all(|f| index.is_eq(&f.ty, 0)) && s.additional.as_ref().is_none_or(|a| index.is_eq(a, 0));
+    let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    if eq {
+        derives.push(quote!(Eq));
+    }
+    if all_default {
+        derives.push(quote!(Default));
+    }
+    let fields = s.fields.iter().map(|f| {
+        let rust = ident(&f.rust_name);
+        let ty = field_type(f);
+        let mut serde_args = Vec::new();
+        if f.rust_name.trim_start_matches("r#") != f.json_name {
+            let json = &f.json_name;
+            serde_args.push(quote!(rename = #json));
+        }
+        if !f.required {
+            serde_args.push(quote!(default));
+            if f.is_optional() {
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+        }
+        let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+        let mut notes = Vec::new();
+        if f.required && f.nullable {
+            notes.push("Required, but may be `null`.".to_owned());
+        }
+        if let Some(default) = &f.default {
+            notes.push(format!("Server default: `{default}`."));
+        }
+        if f.read_only {
+            notes.push("Read-only: set by the server, ignored in requests.".to_owned());
+        }
+        if f.write_only {
+            notes.push("Write-only: sent in requests, never returned.".to_owned());
+        }
+        let doc = if f.doc.is_none() && notes.is_empty() {
+            let text = format!("The `{}` field.", f.json_name);
+            docs(Some(&text), &[])
+        } else {
+            docs(f.doc.as_deref(), &notes)
+        };
+        let deprecated = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
+        quote! { #doc #deprecated #serde pub #rust: #ty, }
+    });
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = rust_type(ty, Scope::Models);
+        quote! {
+            /// Properties beyond the declared ones.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::HashMap<String, #ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(#(#derives),*, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let text = format!(" `{}`", v.value);
+        quote! { #[doc = #text] #variant, }
+    });
+    let to_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = Literal::string(&v.value);
+        quote! { #name::#variant => #value, }
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = Literal::string(&v.value);
+        quote! { #value => #name::#variant, }
+    });
+    quote! {
+        #doc
+        ///
+        /// Values the server adds later decode as the catch-all variant
+        /// instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value not known when this crate was generated, kept verbatim.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    #name::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => #name::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_wire_enum(deserializer)
+            }
+        }
+
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    }
+}
+
+fn union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, index: &TypeIndex<'_>) -> TokenStream {
+    let eq = u.variants.iter().all(|v| index.is_eq(&v.ty, 0));
+    let eq = if eq { quote!(Eq,) } else { quote!() };
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, Scope::Models);
+        let text = format!(" The value as {}.", v.rust_name);
+        quote! { #[doc = #text] #variant(#ty), }
+    });
+    quote! {
+        #doc
+        ///
+        /// Decoding tries the alternatives in order and keeps the first that fits.
+        #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

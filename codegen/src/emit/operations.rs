@@ -1,0 +1,357 @@
+//! Operations -> `builders.rs`: one method on the API client per operation
+//! and the request builder it returns.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::docs;
+use super::rust_type::{ident, rust_type, Scope, TypeIndex};
+use crate::ir::{Api, BodyKind, ErrorResponse, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+
+pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+    // Operations that map statuses to error bodies the same way share one decoder.
+    let mut decoders: BTreeMap<String, (usize, TokenStream)> = BTreeMap::new();
+    let mut decoder_of = Vec::new();
+    for op in &api.operations {
+        let body = error_decoder_body(api, op);
+        let key = body.to_string();
+        let next = decoders.len();
+        let (n, _) = decoders.entry(key).or_insert((next, body));
+        decoder_of.push(*n);
+    }
+    let mut decoder_fns: Vec<(usize, TokenStream)> = decoders.into_values().collect();
+    decoder_fns.sort_by_key(|(n, _)| *n);
+    let decoder_fns = decoder_fns.into_iter().map(|(n, body)| {
+        let name = format_ident!("decode_error_{}", n);
+        quote! {
+            fn #name(status: u16, body: &[u8]) -> Result<super::ErrorBody, ::serde_json::Error> {
+                #body
+            }
+        }
+    });
+    let methods = api.operations.iter().map(|op| client_method(op, index));
+    let builders = api.operations.iter().zip(&decoder_of).map(|(op, n)| builder(op, *n, index));
+    quote! {
+        #![allow(clippy::too_many_arguments)]
+        #![allow(deprecated)]
+
+        impl super::Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+
+        #(#decoder_fns)*
+    }
+}
+
+/// `match status { 400 | 403 => ..., _ => Other }` for one operation.
+fn error_decoder_body(api: &Api, op: &Operation) -> TokenStream {
+    let mut by_body: BTreeMap<usize, Vec<&ErrorResponse>> = BTreeMap::new();
+    for e in &op.errors {
+        if let Some(b) = e.body {
+            by_body.entry(b).or_default().push(e);
+        }
+    }
+    let arms = by_body.iter().filter_map(|(b, responses)| {
+        let variant = ident(&api.error_bodies[*b].rust_name);
+        let patterns: Vec<TokenStream> = responses
+            .iter()
+            .filter_map(|r| r.status.map(|s| {
+                let s = Literal::u16_unsuffixed(s);
+                quote!(#s)
+            }))
+            .collect();
+        if patterns.is_empty() {
+            return None;
+        }
+        Some(quote! { #(#patterns)|* => ::serde_json::from_slice(body).map(super::ErrorBody::#variant), })
+    });
+    let fallback = match op.default_error.as_ref().and_then(|d| d.body) {
+        Some(b) => {
+            let variant = ident(&api.error_bodies[b].rust_name);
+            quote!(::serde_json::from_slice(body).map(super::ErrorBody::#variant))
+        }
+        None => quote!(::serde_json::from_slice(body).map(super::ErrorBody::Other)),
+    };
+    quote! {
+        match status {
+            #(#arms)*
+            _ => #fallback,
+        }
+    }
+}
+
+/// Required, caller-supplied values: positional arguments of the method.
+fn is_argument(p: &Param) -> bool {
+    p.required && p.constant.is_none()
+}
+
+/// How a parameter's value is taken by the method or setter.
+fn param_input(ty: &TypeRef) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(.into())),
+        other => (rust_type(other, Scope::Builders), quote!()),
+    }
+}
+
+fn body_input(ty: &TypeRef, kind: BodyKind) -> (TokenStream, TokenStream, TokenStream) {
+    match (kind, ty) {
+        (BodyKind::Bytes, _) => (quote!(impl Into<::bytes::Bytes>), quote!(.into()), quote!(::bytes::Bytes)),
+        (BodyKind::Text, _) => (quote!(impl Into<String>), quote!(.into()), quote!(String)),
+        (_, ty) => {
+            let t = rust_type(ty, Scope::Builders);
+            (t.clone(), quote!(), t)
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> TokenStream {
+    let mut extra = Vec::new();
+    if let (Some(_), Some(d)) = (&op.summary, &op.doc) {
+        extra.push(d.clone());
+    }
+    extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
+    let head = op.summary.as_deref().or(op.doc.as_deref());
+    docs(head, &extra)
+}
+
+fn client_method(op: &Operation, _index: &TypeIndex<'_>) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.rust_name);
+        if is_argument(p) {
+            let (ty, conv) = param_input(&p.ty);
+            args.push(quote!(#name: #ty));
+            inits.push(if conv.is_empty() { quote!(#name) } else { quote!(#name: #name #conv) });
+        } else if p.constant.is_none() {
+            inits.push(quote!(#name: None));
+        }
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            let (ty, conv, _) = body_input(&body.ty, body.kind);
+            args.push(quote!(body: #ty));
+            inits.push(if conv.is_empty() { quote!(body) } else { quote!(body: body #conv) });
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    let mut doc = operation_doc(op);
+    let arg_docs: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| is_argument(p))
+        .map(|p| format!("- `{}`: {}", p.rust_name.trim_start_matches("r#"), p.doc.as_deref().unwrap_or("").trim()))
+        .chain(op.body.iter().filter(|b| b.required).map(|b| {
+            format!("- `body` (`{}`): {}", b.content_type, b.doc.as_deref().unwrap_or("the request body.").trim())
+        }))
+        .collect();
+    if !arg_docs.is_empty() {
+        doc.extend(docs(None, &["Arguments:".to_owned(), arg_docs.join("\n")]));
+    }
+    let send_doc = format!(
+        " Returns a [`{0}`] request builder: set optional parameters, then `.send().await` (or `.await` it directly).",
+        op.builder_name
+    );
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    quote! {
+        #doc
+        ///
+        #[doc = #send_doc]
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder { client: self.clone(), #(#inits,)* }
+        }
+    }
+}
+
+fn return_type(op: &Operation) -> TokenStream {
+    match op.returns.kind {
+        ResponseKind::Empty => quote!(()),
+        ResponseKind::Bytes => quote!(::bytes::Bytes),
+        ResponseKind::Text => quote!(String),
+        ResponseKind::Json => rust_type(&op.returns.ty, Scope::Builders),
+    }
+}
+
+fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream {
+    let name = ident(&op.builder_name);
+    let method = &op.method_name;
+    let op_id = &op.operation_id;
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut steps = Vec::new();
+    for p in &op.params {
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        let ty = rust_type(&p.ty, Scope::Builders);
+        if let Some(value) = &p.constant {
+            // Fixed by the spec (e.g. `X-SailPoint-Experimental: true`): always sent.
+            steps.push(quote!(request.header(#wire, Some(#value));));
+            continue;
+        }
+        let optional = !is_argument(p);
+        if optional {
+            fields.push(quote!(#field: Option<#ty>));
+            let (input, conv) = param_input(&p.ty);
+            let mut notes = Vec::new();
+            if let Some(d) = &p.default {
+                notes.push(format!("Server default: `{d}`."));
+            }
+            let text = p.doc.clone().unwrap_or_else(|| format!("The `{}` {} parameter.", p.name, location_name(p.location)));
+            let doc = docs(Some(&text), &notes);
+            let deprecated = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
+            setters.push(quote! {
+                #doc
+                #deprecated
+                pub fn #field(mut self, value: #input) -> Self {
+                    self.#field = Some(value #conv);
+                    self
+                }
+            });
+        } else {
+            fields.push(quote!(#field: #ty));
+        }
+        let value = if optional { quote!(self.#field.as_ref()) } else { quote!(Some(&self.#field)) };
+        steps.push(param_step(p, value, index));
+    }
+    if let Some(body) = &op.body {
+        let (input, conv, stored) = body_input(&body.ty, body.kind);
+        let ct = &body.content_type;
+        let call = match body.kind {
+            BodyKind::Json => quote!(json_body),
+            BodyKind::Form => quote!(form_body),
+            _ => quote!(raw_body),
+        };
+        let arg = match body.kind {
+            BodyKind::Json | BodyKind::Form => quote!(&body),
+            _ => quote!(body),
+        };
+        if body.required {
+            fields.push(quote!(body: #stored));
+            steps.push(quote!({ let body = self.body; request.#call(#ct, #arg); }));
+        } else {
+            fields.push(quote!(body: Option<#stored>));
+            let text = body.doc.clone().unwrap_or_else(|| "The request body.".to_owned());
+            let doc = docs(Some(&text), &[format!("Sent as `{ct}`.")]);
+            setters.push(quote! {
+                #doc
+                pub fn body(mut self, value: #input) -> Self {
+                    self.body = Some(value #conv);
+                    self
+                }
+            });
+            steps.push(quote!(if let Some(body) = self.body { request.#call(#ct, #arg); }));
+        }
+    }
+    match (op.returns.kind, &op.returns.content_type) {
+        (ResponseKind::Json, _) | (ResponseKind::Empty, _) => {}
+        (_, Some(ct)) => steps.push(quote!(request.accept(#ct);)),
+        (_, None) => steps.push(quote!(request.accept("*/*");)),
+    }
+    let returns = return_type(op);
+    let finish = match op.returns.kind {
+        ResponseKind::Json => quote!(response.json()),
+        ResponseKind::Bytes => quote!(Ok(response.bytes())),
+        ResponseKind::Text => quote!(Ok(response.text())),
+        ResponseKind::Empty => quote!({ response.empty(); Ok(()) }),
+    };
+    let http_method = ident(&op.http_method);
+    let path = &op.path;
+    let decoder = format_ident!("decode_error_{}", decoder);
+    let doc = format!(" Request builder for [`Client::{method}`](super::Client::{method}).");
+    let send_doc = format!(" Send `{} {}` and decode the response.", op.http_method, op.path);
+    let mut_request = if steps.is_empty() { quote!() } else { quote!(mut) };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send().await`"]
+        pub struct #name {
+            client: super::Client,
+            #(#fields,)*
+        }
+
+        impl #name {
+            #(#setters)*
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#returns, super::Error> {
+                let #mut_request request = crate::runtime::Request::new(
+                    ::reqwest::Method::#http_method,
+                    #op_id,
+                    super::BASE_PATH,
+                    #path,
+                    #decoder,
+                );
+                #(#steps)*
+                let response = self.client.runtime().execute(request).await?;
+                #finish
+            }
+        }
+
+        impl ::std::future::IntoFuture for #name {
+            type Output = Result<#returns, super::Error>;
+            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// The request-building call for one parameter. `value` is an
+/// `Option<&T>` expression.
+fn param_step(p: &Param, value: TokenStream, index: &TypeIndex<'_>) -> TokenStream {
+    let wire = &p.name;
+    let field = ident(&p.rust_name);
+    // Lists of scalars have their own encoding; anything structured travels as JSON text.
+    let list_item = match &p.ty {
+        TypeRef::Vec(inner) if index.is_scalar(inner) => Some(inner),
+        _ => None,
+    };
+    let scalar = index.is_scalar(&p.ty);
+    let json_value = quote!(#value.map(|v| ::serde_json::to_value(v).unwrap_or_default()).as_ref());
+    match p.location {
+        ParamLocation::Path => {
+            if scalar {
+                quote!(request.path_param(#wire, &self.#field);)
+            } else {
+                quote!(request.path_param(#wire, &::serde_json::to_value(&self.#field).unwrap_or_default());)
+            }
+        }
+        ParamLocation::Query => {
+            let explode = p.explode;
+            if list_item.is_some() {
+                quote!(request.query_list(#wire, #value.map(|v| v.as_slice()), #explode);)
+            } else if scalar {
+                quote!(request.query(#wire, #value);)
+            } else {
+                quote!(request.query(#wire, #json_value);)
+            }
+        }
+        ParamLocation::Header | ParamLocation::Cookie => {
+            let call = if p.location == ParamLocation::Header { quote!(header) } else { quote!(cookie) };
+            if scalar {
+                quote!(request.#call(#wire, #value);)
+            } else {
+                quote!(request.#call(#wire, #json_value);)
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! From a bundled document to the [`crate::ir::Api`] model.
+
+mod operations;
+mod types;
+mod view;
+
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+use crate::bundle::Bundle;
+use crate::error::{Error, Warning};
+use crate::ir::Api;
+
+/// Parse the bundled JSON into the typed OpenAPI model; a shape error names
+/// the file and pointer of the offending node.
+pub fn parse(bundle: &Bundle) -> Result<OpenAPI, Error> {
+    let document = &bundle.document;
+    match document.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => {}
+        Some(v) => return Err(Error::at(bundle.locate("/openapi"), format!("OpenAPI version {v} is not supported (3.0.x is)"))),
+        None if document.get("swagger").is_some() => {
+            return Err(Error::at(bundle.locate("/swagger"), "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0"))
+        }
+        None => return Err(Error::at(bundle.locate(""), "not an OpenAPI document: the `openapi` version field is missing")),
+    }
+    serde_path_to_error::deserialize::<_, OpenAPI>(document).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Error::at(bundle.locate(&pointer), format!("invalid OpenAPI document: {}", e.inner()))
+    })
+}
+
+/// serde_path_to_error paths (`paths./a.get.responses`) to a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", crate::error::escape_token(key))),
+            Segment::Enum { variant } => pointer.push_str(&format!("/{}", crate::error::escape_token(variant))),
+            Segment::Unknown => break,
+        }
+    }
+    pointer
+}
+
+/// Resolve a parsed spec into the IR.
+pub fn resolve(bundle: &Bundle, spec: &OpenAPI, warnings: &mut Vec<Warning>) -> Result<Api, Error> {
+    let mut resolver = types::TypeResolver::new(spec, bundle, warnings);
+    resolver.resolve_components()?;
+    let ops = operations::resolve_operations(&mut resolver, spec)?;
+    let types = resolver.finish();
+    let server_url = spec.servers.first().map(|s| s.url.clone());
+    let base_path = spec.servers.first().map(base_path).unwrap_or_default();
+    Ok(Api {
+        title: spec.info.title.clone(),
+        description: spec.info.description.clone().filter(|d| !d.trim().is_empty()),
+        version: spec.info.version.clone(),
+        base_path,
+        server_url,
+        types,
+        operations: ops.operations,
+        error_bodies: ops.error_bodies,
+    })
+}
+
+/// The path part of a server URL with variables filled from their defaults:
+/// `https://{tenant}.api.identitynow.com/beta` -> `/beta`.
+fn base_path(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_owned()).unwrap_or_default(),
+        None => url,
+    };
+    path.trim_end_matches('/').to_owned()
+}

@@ -1,0 +1,486 @@
+//! Paths and operations -> [`Operation`]s: parameters, request bodies and
+//! responses, with their types resolved through [`TypeResolver`].
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
+    Response as OaResponse, StatusCode,
+};
+
+use super::types::{plain, Resolved, SRef, TypeResolver};
+use super::view::SchemaView;
+use crate::error::{escape_token, Error};
+use crate::ir::{
+    BodyKind, ErrorBodyVariant, ErrorResponse, Operation, Param, ParamLocation, RequestBody as IrBody, Response,
+    ResponseKind, TypeRef,
+};
+use crate::names::{self, NameSet};
+
+pub struct Operations {
+    pub operations: Vec<Operation>,
+    pub error_bodies: Vec<ErrorBodyVariant>,
+}
+
+pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Result<Operations, Error> {
+    let mut method_names = NameSet::new();
+    // Inherent methods of the generated client: operations must not shadow them.
+    for reserved in ["new", "from_runtime", "runtime", "base_path", "clone"] {
+        method_names.reserve(reserved);
+    }
+    let mut builder_names = NameSet::new();
+    let mut ctx = OpContext { spec, error_bodies: Vec::new(), error_index: HashMap::new() };
+    let mut operations = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let item_ptr = format!("/paths/{}", escape_token(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                return Err(types.error(&item_ptr, format!("path item `$ref` {reference} is not supported")))
+            }
+        };
+        for (method, op) in item.iter() {
+            let ptr = format!("{item_ptr}/{method}");
+            let operation_id = match &op.operation_id {
+                Some(id) if !id.trim().is_empty() => id.clone(),
+                _ => {
+                    let derived = names::fn_name(&format!("{method} {path}"));
+                    types.warn(&ptr, format!("operation has no operationId; using `{derived}`"));
+                    derived
+                }
+            };
+            let method_name = method_names.unique(names::fn_name(&operation_id));
+            let builder_name = builder_names.unique(names::type_name(&operation_id));
+            let mut params = Vec::new();
+            let mut param_names = NameSet::new();
+            for reserved in ["client", "body"] {
+                param_names.reserve(reserved);
+            }
+            // Path-item parameters apply unless the operation redefines them.
+            let mut declared: IndexMap<(String, ParamLocation), (&Parameter, String)> = IndexMap::new();
+            for (i, p) in item.parameters.iter().enumerate() {
+                let (p, p_ptr) = ctx.parameter(types, p, format!("{item_ptr}/parameters/{i}"))?;
+                declared.insert((p.parameter_data_ref().name.clone(), location(p)), (p, p_ptr));
+            }
+            for (i, p) in op.parameters.iter().enumerate() {
+                let (p, p_ptr) = ctx.parameter(types, p, format!("{ptr}/parameters/{i}"))?;
+                declared.insert((p.parameter_data_ref().name.clone(), location(p)), (p, p_ptr));
+            }
+            let template_vars = path_variables(path);
+            for ((name, loc), (p, p_ptr)) in &declared {
+                if *loc == ParamLocation::Path && !template_vars.contains(name) {
+                    types.warn(p_ptr, format!("path parameter `{name}` does not appear in the path; it is ignored"));
+                    continue;
+                }
+                if *loc == ParamLocation::Header
+                    && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+                {
+                    types.warn(p_ptr, format!("header parameter `{name}` is managed by the client; it is ignored"));
+                    continue;
+                }
+                params.push(param(types, p, *loc, &builder_name, &mut param_names, p_ptr)?);
+            }
+            for var in &template_vars {
+                if !declared.contains_key(&(var.clone(), ParamLocation::Path)) {
+                    types.warn(&ptr, format!("path parameter `{var}` is used in the path but not declared; typed as a string"));
+                    params.push(Param {
+                        name: var.clone(),
+                        rust_name: param_names.unique(names::field_name(var)),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: None,
+                        deprecated: false,
+                        default: None,
+                        constant: None,
+                        explode: false,
+                    });
+                }
+            }
+            // Path parameters in path order first: they are the leading arguments.
+            params.sort_by_key(|p| match p.location {
+                ParamLocation::Path => template_vars.iter().position(|v| *v == p.name).unwrap_or(0),
+                _ => usize::MAX,
+            });
+            let body = match &op.request_body {
+                Some(body) => ctx.request_body(types, body, &builder_name, &format!("{ptr}/requestBody"))?,
+                None => None,
+            };
+            let (success, errors, default_error) = ctx.responses(types, op, &builder_name, &ptr)?;
+            let returns = unify_success(types, &success, &ptr);
+            operations.push(Operation {
+                operation_id,
+                method_name,
+                builder_name,
+                http_method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
+                doc: op.description.clone().filter(|s| !s.trim().is_empty()),
+                deprecated: op.deprecated,
+                params,
+                body,
+                success,
+                returns,
+                errors,
+                default_error,
+            });
+        }
+    }
+    Ok(Operations { operations, error_bodies: ctx.error_bodies })
+}
+
+fn location(p: &Parameter) -> ParamLocation {
+    match p {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// `{a}` names in a path template, in order.
+fn path_variables(path: &str) -> Vec<String> {
+    let mut vars = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        vars.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    vars
+}
+
+fn param(
+    types: &mut TypeResolver<'_>,
+    p: &Parameter,
+    loc: ParamLocation,
+    builder_name: &str,
+    names_used: &mut NameSet,
+    ptr: &str,
+) -> Result<Param, Error> {
+    let data = p.parameter_data_ref();
+    let hint = format!("{builder_name}{}", names::type_name(&data.name));
+    let (resolved, default, constant_enum) = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => {
+            let sref = SRef::from(schema);
+            let resolved = types.resolve(sref, &hint, &format!("{ptr}/schema"))?;
+            let (default, single) = match sref {
+                SRef::Item(s) => {
+                    types.check_default(s, &format!("{ptr}/schema"));
+                    let view = SchemaView::new(s);
+                    let values = view.non_null_enum();
+                    let single = (values.len() == 1).then(|| plain(values[0]));
+                    (s.schema_data.default.as_ref().map(plain), single)
+                }
+                SRef::Ref(_) => (None, None),
+            };
+            (resolved, default, single)
+        }
+        ParameterSchemaOrContent::Content(content) => {
+            types.warn(ptr, "parameter with `content` is sent as a plain string");
+            let _ = content;
+            (Resolved { ty: TypeRef::String, nullable: false }, None, None)
+        }
+    };
+    let required = data.required || loc == ParamLocation::Path;
+    let constant = if loc == ParamLocation::Header && required { constant_enum.or_else(|| default.clone()) } else { None };
+    let explode = match p {
+        Parameter::Query { style, .. } => data.explode.unwrap_or(matches!(style, QueryStyle::Form)),
+        _ => data.explode.unwrap_or(false),
+    };
+    Ok(Param {
+        name: data.name.clone(),
+        rust_name: names_used.unique(names::field_name(&data.name)),
+        location: loc,
+        ty: resolved.ty,
+        required,
+        doc: data.description.clone().filter(|d| !d.trim().is_empty()),
+        deprecated: data.deprecated.unwrap_or(false),
+        default,
+        constant,
+        explode,
+    })
+}
+
+struct OpContext<'s> {
+    spec: &'s OpenAPI,
+    error_bodies: Vec<ErrorBodyVariant>,
+    error_index: HashMap<TypeRef, usize>,
+}
+
+/// How a media type's body is carried.
+fn body_kind(content_type: &str, schema_is_binary: bool) -> BodyKind {
+    let ct = content_type.to_ascii_lowercase();
+    if ct.contains("json") {
+        BodyKind::Json
+    } else if ct == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if ct.starts_with("multipart/") {
+        BodyKind::Multipart
+    } else if ct.starts_with("text/") && !schema_is_binary {
+        BodyKind::Text
+    } else {
+        BodyKind::Bytes
+    }
+}
+
+/// Prefer JSON, then forms, then whatever comes first.
+fn pick_content(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    let rank = |ct: &str| {
+        let ct = ct.to_ascii_lowercase();
+        if ct == "application/json" {
+            0
+        } else if ct.contains("json") {
+            1
+        } else if ct == "application/x-www-form-urlencoded" {
+            2
+        } else if ct.starts_with("multipart/") {
+            3
+        } else {
+            4
+        }
+    };
+    content.iter().min_by_key(|(ct, _)| rank(ct))
+}
+
+fn is_binary_schema(media: &MediaType) -> bool {
+    match &media.schema {
+        Some(ReferenceOr::Item(s)) => SchemaView::new(s).format.as_deref() == Some("binary"),
+        _ => false,
+    }
+}
+
+/// Reason phrase used to name inline error bodies (`UnauthorizedBody`).
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "NoContent",
+        _ => "",
+    }
+}
+
+impl<'s> OpContext<'s> {
+    fn parameter<'p>(
+        &self,
+        types: &TypeResolver<'_>,
+        p: &'p ReferenceOr<Parameter>,
+        ptr: String,
+    ) -> Result<(&'p Parameter, String), Error>
+    where
+        's: 'p,
+    {
+        match p {
+            ReferenceOr::Item(p) => Ok((p, ptr)),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
+                    types.error(&ptr, format!("unsupported parameter `$ref` {reference}"))
+                })?;
+                match self.spec.components.as_ref().and_then(|c| c.parameters.get(key)) {
+                    Some(ReferenceOr::Item(p)) => Ok((p, format!("/components/parameters/{}", escape_token(key)))),
+                    _ => Err(types.error(&ptr, format!("dangling `$ref`: {reference} does not exist"))),
+                }
+            }
+        }
+    }
+
+    fn request_body(
+        &mut self,
+        types: &mut TypeResolver<'_>,
+        body: &ReferenceOr<RequestBody>,
+        builder_name: &str,
+        ptr: &str,
+    ) -> Result<Option<IrBody>, Error> {
+        let (body, ptr) = match body {
+            ReferenceOr::Item(b) => (b, ptr.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let key = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .ok_or_else(|| types.error(ptr, format!("unsupported request body `$ref` {reference}")))?;
+                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(key)) {
+                    Some(ReferenceOr::Item(b)) => (b, format!("/components/requestBodies/{}", escape_token(key))),
+                    _ => return Err(types.error(ptr, format!("dangling `$ref`: {reference} does not exist"))),
+                }
+            }
+        };
+        let Some((content_type, media)) = pick_content(&body.content) else {
+            return Ok(None);
+        };
+        let media_ptr = format!("{ptr}/content/{}", escape_token(content_type));
+        let kind = body_kind(content_type, is_binary_schema(media));
+        if kind == BodyKind::Multipart {
+            return Err(types.error(&media_ptr, "multipart request bodies are not supported yet"));
+        }
+        let ty = match (&media.schema, kind) {
+            (_, BodyKind::Bytes) => TypeRef::Bytes,
+            (_, BodyKind::Text) => TypeRef::String,
+            (Some(schema), _) => {
+                let r = types.resolve(SRef::from(schema), &format!("{builder_name}Body"), &format!("{media_ptr}/schema"))?;
+                if r.nullable { TypeRef::Option(Box::new(r.ty)) } else { r.ty }
+            }
+            (None, _) => TypeRef::Json,
+        };
+        Ok(Some(IrBody {
+            content_type: content_type.clone(),
+            kind,
+            ty,
+            required: body.required,
+            doc: body.description.clone().filter(|d| !d.trim().is_empty()),
+        }))
+    }
+
+    fn response<'r>(
+        &self,
+        types: &TypeResolver<'_>,
+        r: &'r ReferenceOr<OaResponse>,
+        ptr: &str,
+    ) -> Result<(&'r OaResponse, String, Option<String>), Error>
+    where
+        's: 'r,
+    {
+        match r {
+            ReferenceOr::Item(r) => Ok((r, ptr.to_owned(), None)),
+            ReferenceOr::Reference { reference } => {
+                let key = reference
+                    .strip_prefix("#/components/responses/")
+                    .ok_or_else(|| types.error(ptr, format!("unsupported response `$ref` {reference}")))?;
+                match self.spec.components.as_ref().and_then(|c| c.responses.get(key)) {
+                    Some(ReferenceOr::Item(r)) => {
+                        Ok((r, format!("/components/responses/{}", escape_token(key)), Some(key.to_owned())))
+                    }
+                    _ => Err(types.error(ptr, format!("dangling `$ref`: {reference} does not exist"))),
+                }
+            }
+        }
+    }
+
+    /// One response's body: kind, type and content type.
+    fn response_body(
+        &self,
+        types: &mut TypeResolver<'_>,
+        response: &OaResponse,
+        hint: &str,
+        ptr: &str,
+    ) -> Result<(ResponseKind, TypeRef, Option<String>), Error> {
+        let Some((content_type, media)) = pick_content(&response.content) else {
+            return Ok((ResponseKind::Empty, TypeRef::Unit, None));
+        };
+        let media_ptr = format!("{ptr}/content/{}", escape_token(content_type));
+        let (kind, ty) = match body_kind(content_type, is_binary_schema(media)) {
+            BodyKind::Json => match &media.schema {
+                Some(schema) => {
+                    let r = types.resolve(SRef::from(schema), hint, &format!("{media_ptr}/schema"))?;
+                    (ResponseKind::Json, if r.nullable { TypeRef::Option(Box::new(r.ty)) } else { r.ty })
+                }
+                None => (ResponseKind::Json, TypeRef::Json),
+            },
+            BodyKind::Text => (ResponseKind::Text, TypeRef::String),
+            _ => (ResponseKind::Bytes, TypeRef::Bytes),
+        };
+        Ok((kind, ty, Some(content_type.clone())))
+    }
+
+    fn error_body(&mut self, ty: &TypeRef) -> Option<usize> {
+        let TypeRef::Named(name) = ty else { return None };
+        if let Some(&i) = self.error_index.get(ty) {
+            return Some(i);
+        }
+        self.error_bodies.push(ErrorBodyVariant { rust_name: name.clone(), ty: ty.clone() });
+        self.error_index.insert(ty.clone(), self.error_bodies.len() - 1);
+        Some(self.error_bodies.len() - 1)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn responses(
+        &mut self,
+        types: &mut TypeResolver<'_>,
+        op: &openapiv3::Operation,
+        builder_name: &str,
+        op_ptr: &str,
+    ) -> Result<(Vec<Response>, Vec<ErrorResponse>, Option<ErrorResponse>), Error> {
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        for (code, r) in &op.responses.responses {
+            let (status, range) = match code {
+                StatusCode::Code(c) => (Some(*c), *c / 100),
+                StatusCode::Range(r) => (None, *r),
+            };
+            let ptr = format!("{op_ptr}/responses/{code}");
+            let (response, ptr, component) = self.response(types, r, &ptr)?;
+            let is_success = range == 2;
+            let hint = match (&component, status, is_success) {
+                (Some(name), _, _) if name.parse::<u16>().is_err() => format!("{}Body", names::type_name(name)),
+                (_, Some(s), false) if !reason(s).is_empty() => format!("{}Body", reason(s)),
+                (_, _, true) => format!("{builder_name}Response"),
+                _ => format!("{builder_name}{code}Body"),
+            };
+            let (kind, ty, content_type) = self.response_body(types, response, &hint, &ptr)?;
+            if is_success {
+                let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+                success.push(Response { status, content_type, kind, ty, doc });
+            } else {
+                let body = if kind == ResponseKind::Json { self.error_body(&ty) } else { None };
+                errors.push(ErrorResponse { status, body });
+            }
+        }
+        let mut default_error = None;
+        if let Some(r) = &op.responses.default {
+            let ptr = format!("{op_ptr}/responses/default");
+            let (response, ptr, _) = self.response(types, r, &ptr)?;
+            let (kind, ty, content_type) = self.response_body(types, response, &format!("{builder_name}DefaultBody"), &ptr)?;
+            if success.is_empty() {
+                // Only `default` declared: it describes success too.
+                let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+                success.push(Response { status: None, content_type, kind, ty: ty.clone(), doc });
+            }
+            let body = if kind == ResponseKind::Json { self.error_body(&ty) } else { None };
+            default_error = Some(ErrorResponse { status: None, body });
+        }
+        Ok((success, errors, default_error))
+    }
+}
+
+/// One return type for `send()`. Several success responses with different
+/// bodies decode as a JSON value; a body-less alternative makes it optional.
+fn unify_success(types: &mut TypeResolver<'_>, success: &[Response], ptr: &str) -> Response {
+    let with_body: Vec<&Response> = success.iter().filter(|r| r.kind != ResponseKind::Empty).collect();
+    let Some(first) = with_body.first() else {
+        return Response { status: None, content_type: None, kind: ResponseKind::Empty, ty: TypeRef::Unit, doc: None };
+    };
+    let mut returns = (*first).clone();
+    if with_body.iter().any(|r| r.kind != first.kind || r.ty != first.ty) {
+        types.warn(ptr, "success responses have different bodies; `send()` returns them as a JSON value");
+        returns.kind = ResponseKind::Json;
+        returns.ty = TypeRef::Json;
+        returns.content_type = Some("application/json".into());
+        return returns;
+    }
+    // A free-form object may come back empty (e.g. `202 Accepted`): a JSON
+    // value decodes an empty body as `null`, a map would fail.
+    if returns.kind == ResponseKind::Json && returns.ty == TypeRef::JsonObject {
+        returns.ty = TypeRef::Json;
+    }
+    let some_empty = with_body.len() < success.len();
+    if some_empty && returns.kind == ResponseKind::Json && !matches!(returns.ty, TypeRef::Option(_) | TypeRef::Json | TypeRef::Unit) {
+        returns.ty = TypeRef::Option(Box::new(returns.ty));
+    }
+    returns
+}

@@ -1,0 +1,643 @@
+//! Schemas -> Rust types. This is where a component schema becomes a struct,
+//! a string enum, a union or an alias, and where inline schemas get names.
+
+use std::collections::HashMap;
+
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::view::SchemaView;
+use crate::bundle::Bundle;
+use crate::error::{escape_token, Error, Warning};
+use crate::ir::{EnumVariant, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
+use crate::names::{self, NameSet};
+
+/// A schema position: a reference or an inline schema.
+#[derive(Clone, Copy)]
+pub enum SRef<'s> {
+    Ref(&'s str),
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+            ReferenceOr::Item(s) => SRef::Item(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+            ReferenceOr::Item(s) => SRef::Item(s),
+        }
+    }
+}
+
+/// The Rust type of a schema use, and whether `null` is allowed there.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+pub struct TypeResolver<'a> {
+    spec: &'a OpenAPI,
+    bundle: &'a Bundle,
+    pub warnings: &'a mut Vec<Warning>,
+    names: NameSet,
+    /// Component schema key -> Rust type name.
+    components: IndexMap<String, String>,
+    defs: Vec<TypeDef>,
+    /// Structurally identical inline schemas share one type.
+    inline_cache: HashMap<String, String>,
+}
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+impl<'a> TypeResolver<'a> {
+    pub fn new(spec: &'a OpenAPI, bundle: &'a Bundle, warnings: &'a mut Vec<Warning>) -> Self {
+        let mut names = NameSet::new();
+        let mut components = IndexMap::new();
+        if let Some(c) = &spec.components {
+            for key in c.schemas.keys() {
+                let name = names.unique(names::type_name(key));
+                components.insert(key.clone(), name);
+            }
+        }
+        TypeResolver { spec, bundle, warnings, names, components, defs: Vec::new(), inline_cache: HashMap::new() }
+    }
+
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.bundle.locate(pointer);
+        self.warnings.push(Warning { location, message: message.into() });
+    }
+
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::at(self.bundle.locate(pointer), message)
+    }
+
+    /// Define a type for every component schema, in spec order.
+    pub fn resolve_components(&mut self) -> Result<(), Error> {
+        let Some(components) = &self.spec.components else { return Ok(()) };
+        for (key, schema) in &components.schemas {
+            let name = self.components[key].clone();
+            let pointer = format!("/components/schemas/{}", escape_token(key));
+            let kind = match schema {
+                ReferenceOr::Reference { reference } => {
+                    TypeKind::Alias(self.resolve(SRef::Ref(reference), &name, &pointer)?.ty)
+                }
+                ReferenceOr::Item(schema) => self.define_kind(&name, schema, &pointer)?,
+            };
+            let (doc, deprecated) = match schema {
+                ReferenceOr::Item(s) => (doc_of(s), s.schema_data.deprecated),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            self.defs.push(TypeDef { name, origin: format!("#{pointer}"), doc, deprecated, kind });
+        }
+        Ok(())
+    }
+
+    /// Look up `#/components/schemas/X`.
+    pub fn component(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema), Error> {
+        let key = reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
+            self.error(pointer, format!("unsupported `$ref` target {reference}: only #/components/schemas/... can name a schema"))
+        })?;
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let spec: &'a OpenAPI = self.spec;
+        let (key, schema) = spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get_key_value(key.as_str()))
+            .ok_or_else(|| self.error(pointer, format!("dangling `$ref`: {reference} does not exist")))?;
+        match schema {
+            ReferenceOr::Item(s) => Ok((key.as_str(), s)),
+            ReferenceOr::Reference { reference: next } => {
+                if next == reference {
+                    return Err(self.error(pointer, format!("`$ref` {reference} refers to itself")));
+                }
+                let (_, s) = self.component(next, pointer)?;
+                Ok((key.as_str(), s))
+            }
+        }
+    }
+
+    /// The Rust type for a schema position. `hint` names any type that has to
+    /// be created for an inline schema.
+    pub fn resolve(&mut self, schema: SRef<'_>, hint: &str, pointer: &str) -> Result<Resolved, Error> {
+        match schema {
+            SRef::Ref(reference) => {
+                let (key, target) = self.component(reference, pointer)?;
+                let name = self.components[key].clone();
+                Ok(Resolved { ty: TypeRef::Named(name), nullable: self.is_nullable(SRef::Item(target), 0) })
+            }
+            SRef::Item(schema) => self.inline(schema, hint, pointer),
+        }
+    }
+
+    /// Does this schema admit `null`?
+    fn is_nullable(&self, schema: SRef<'_>, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let schema = match schema {
+            SRef::Ref(r) => match self.component(r, "") {
+                Ok((_, s)) => s,
+                Err(_) => return false,
+            },
+            SRef::Item(s) => s,
+        };
+        let view = SchemaView::new(schema);
+        schema.schema_data.nullable
+            || view.enum_has_null()
+            || view.typ.as_deref() == Some("null")
+            || view.all_of.iter().any(|m| {
+                let m = SRef::from(m);
+                matches!(m, SRef::Item(s) if SchemaView::new(s).is_annotation_only() && s.schema_data.nullable)
+            })
+            || view.one_of.iter().chain(view.any_of).any(|m| self.is_nullable(m.into(), depth + 1))
+    }
+
+    fn inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Resolved, Error> {
+        let view = SchemaView::new(schema);
+        let nullable = self.is_nullable(SRef::Item(schema), 0);
+        let ty = self.inline_type(schema, &view, hint, pointer)?;
+        Ok(Resolved { ty, nullable })
+    }
+
+    fn inline_type(&mut self, schema: &Schema, view: &SchemaView<'_>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+        if view.has_not {
+            self.warn(pointer, "`not` is not supported; the value is typed as any JSON");
+            return Ok(TypeRef::Json);
+        }
+        if !view.all_of.is_empty() {
+            if let Some(single) = self.single_substantive(view.all_of) {
+                let ptr = format!("{pointer}/allOf/{}", single);
+                return Ok(self.resolve(SRef::from(&view.all_of[single]), hint, &ptr)?.ty);
+            }
+            return self.define_inline(schema, hint, pointer);
+        }
+        let alternatives = if view.one_of.is_empty() { view.any_of } else { view.one_of };
+        if !alternatives.is_empty() {
+            let keyword = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
+            let real: Vec<usize> = (0..alternatives.len()).filter(|&i| !self.is_null_only(SRef::from(&alternatives[i]))).collect();
+            if real.len() == 1 {
+                let ptr = format!("{pointer}/{keyword}/{}", real[0]);
+                return Ok(self.resolve(SRef::from(&alternatives[real[0]]), hint, &ptr)?.ty);
+            }
+            return self.define_inline(schema, hint, pointer);
+        }
+        match view.typ.as_deref() {
+            Some("string") => {
+                if !view.non_null_enum().is_empty() {
+                    return self.define_inline(schema, hint, pointer);
+                }
+                Ok(match view.format.as_deref() {
+                    Some("date-time") => TypeRef::DateTime,
+                    Some("date") => TypeRef::Date,
+                    Some("binary") => TypeRef::Bytes,
+                    _ => TypeRef::String,
+                })
+            }
+            Some("integer") => Ok(match view.format.as_deref() {
+                Some("int64") | Some("uint64") | Some("uint32") => TypeRef::I64,
+                _ => TypeRef::I32,
+            }),
+            Some("number") => Ok(match view.format.as_deref() {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            Some("boolean") => Ok(TypeRef::Bool),
+            Some("array") => self.array_type(view, hint, pointer),
+            Some("object") | None if view.is_object_like() => {
+                if view.items.is_some() {
+                    self.warn(pointer, "`items` on a schema of type object is ignored");
+                }
+                if view.properties.is_some_and(|p| !p.is_empty()) {
+                    return self.define_inline(schema, hint, pointer);
+                }
+                match view.additional_properties {
+                    Some(AdditionalProperties::Schema(inner)) => {
+                        let ptr = format!("{pointer}/additionalProperties");
+                        let value = self.resolve(SRef::from(inner.as_ref()), &format!("{hint}Value"), &ptr)?;
+                        Ok(TypeRef::Map(Box::new(option_if(value))))
+                    }
+                    _ => Ok(TypeRef::JsonObject),
+                }
+            }
+            None if view.items.is_some() => self.array_type(view, hint, pointer),
+            None if !view.non_null_enum().is_empty() => {
+                if view.non_null_enum().iter().all(|v| v.is_string()) {
+                    self.define_inline(schema, hint, pointer)
+                } else {
+                    Ok(TypeRef::Json)
+                }
+            }
+            None => Ok(TypeRef::Json),
+            Some("null") => Ok(TypeRef::Json),
+            Some(other) => {
+                let (ty, note) = match other {
+                    "date-time" | "datetime" => (TypeRef::DateTime, "a string with format date-time"),
+                    "date" => (TypeRef::Date, "a string with format date"),
+                    "file" => (TypeRef::Bytes, "binary data"),
+                    "int" | "long" => (TypeRef::I64, "an integer"),
+                    "float" | "double" => (TypeRef::F64, "a number"),
+                    "bool" => (TypeRef::Bool, "a boolean"),
+                    _ => (TypeRef::Json, "any JSON value"),
+                };
+                self.warn(pointer, format!("unknown type `{other}`; read as {note}"));
+                Ok(ty)
+            }
+        }
+    }
+
+    fn array_type(&mut self, view: &SchemaView<'_>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+        match view.items {
+            Some(items) => {
+                let ptr = format!("{pointer}/items");
+                let item = self.resolve(SRef::from(items), &format!("{hint}Item"), &ptr)?;
+                Ok(TypeRef::Vec(Box::new(option_if(item))))
+            }
+            None => {
+                self.warn(pointer, "array without `items`; items are typed as any JSON");
+                Ok(TypeRef::Vec(Box::new(TypeRef::Json)))
+            }
+        }
+    }
+
+    /// `{nullable: true}` or `{type: "null"}` alternatives only add `null`.
+    fn is_null_only(&self, schema: SRef<'_>) -> bool {
+        match schema {
+            SRef::Ref(_) => false,
+            SRef::Item(s) => {
+                let view = SchemaView::new(s);
+                view.typ.as_deref() == Some("null")
+                    || (view.is_annotation_only() && s.schema_data.nullable)
+                    || (view.typ.is_none() && view.enumeration.iter().all(Value::is_null) && !view.enumeration.is_empty())
+            }
+        }
+    }
+
+    /// In `allOf`, the index of the only member with substance, if exactly
+    /// one has it (the rest only annotate: description, nullable, ...).
+    fn single_substantive(&self, members: &[ReferenceOr<Schema>]) -> Option<usize> {
+        let substantive: Vec<usize> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| match SRef::from(*m) {
+                SRef::Ref(_) => true,
+                SRef::Item(s) => !SchemaView::new(s).is_annotation_only(),
+            })
+            .map(|(i, _)| i)
+            .collect();
+        (substantive.len() == 1).then(|| substantive[0])
+    }
+
+    /// Create (or reuse) a named type for an inline schema.
+    fn define_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let key = structural_key(schema);
+        if let Some(name) = self.inline_cache.get(&key) {
+            return Ok(TypeRef::Named(name.clone()));
+        }
+        let base = schema
+            .schema_data
+            .title
+            .as_deref()
+            .map(names::type_name)
+            .filter(|t| !self.names.contains(t) && t.len() > 2)
+            .unwrap_or_else(|| hint.to_owned());
+        let name = self.names.unique(base);
+        self.inline_cache.insert(key, name.clone());
+        let kind = self.define_kind(&name, schema, pointer)?;
+        self.defs.push(TypeDef {
+            name: name.clone(),
+            origin: format!("#{pointer}"),
+            doc: doc_of(schema),
+            deprecated: schema.schema_data.deprecated,
+            kind,
+        });
+        Ok(TypeRef::Named(name))
+    }
+
+    /// What a named schema becomes.
+    fn define_kind(&mut self, name: &str, schema: &Schema, pointer: &str) -> Result<TypeKind, Error> {
+        let view = SchemaView::new(schema);
+        if !view.all_of.is_empty() && self.single_substantive(view.all_of).is_none() {
+            return self.merged_struct(name, &view, pointer);
+        }
+        let alternatives = if view.one_of.is_empty() { view.any_of } else { view.one_of };
+        let keyword = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
+        let real: Vec<usize> =
+            (0..alternatives.len()).filter(|&i| !self.is_null_only(SRef::from(&alternatives[i]))).collect();
+        if real.len() > 1 {
+            return self.union(name, schema, alternatives, &real, keyword, pointer);
+        }
+        let strings: Vec<&Value> = view.non_null_enum();
+        let is_string_enum = !strings.is_empty()
+            && matches!(view.typ.as_deref(), Some("string") | None)
+            && strings.iter().all(|v| v.is_string());
+        if is_string_enum && view.all_of.is_empty() && alternatives.is_empty() {
+            return Ok(TypeKind::StringEnum(string_enum(&strings)));
+        }
+        if view.all_of.is_empty() && alternatives.is_empty() && view.properties.is_some_and(|p| !p.is_empty()) {
+            if view.typ.as_deref().is_some_and(|t| t != "object") {
+                self.warn(pointer, format!("`properties` on a schema of type {}; read as an object", view.typ.as_deref().unwrap_or("")));
+            }
+            let required: Vec<String> = view.required.to_vec();
+            let mut props: Vec<(String, SRef<'_>, String)> = Vec::new();
+            for (prop, s) in view.properties.into_iter().flatten() {
+                props.push((prop.clone(), s.into(), format!("{pointer}/properties/{}", escape_token(prop))));
+            }
+            let additional = self.additional(name, &view, pointer)?;
+            return self.build_struct(name, props, &required, additional);
+        }
+        Ok(TypeKind::Alias(self.inline_type(schema, &view, name, pointer)?))
+    }
+
+    fn additional(&mut self, name: &str, view: &SchemaView<'_>, pointer: &str) -> Result<Option<TypeRef>, Error> {
+        match view.additional_properties {
+            Some(AdditionalProperties::Schema(inner)) => {
+                let ptr = format!("{pointer}/additionalProperties");
+                let value = self.resolve(SRef::from(inner.as_ref()), &format!("{name}Value"), &ptr)?;
+                Ok(Some(option_if(value)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn build_struct(
+        &mut self,
+        name: &str,
+        props: Vec<(String, SRef<'_>, String)>,
+        required: &[String],
+        additional: Option<TypeRef>,
+    ) -> Result<TypeKind, Error> {
+        let mut field_names = NameSet::new();
+        if additional.is_some() {
+            field_names.reserve("additional_properties");
+        }
+        let mut fields = Vec::with_capacity(props.len());
+        for (prop, schema, ptr) in props {
+            let hint = format!("{name}{}", names::type_name(&prop).trim_start_matches('T').to_upper_camel_case());
+            let hint = if hint == name { format!("{name}Value") } else { hint };
+            let resolved = self.resolve(schema, &hint, &ptr)?;
+            let inline = match schema {
+                SRef::Item(s) => Some(s),
+                SRef::Ref(_) => None,
+            };
+            let data = inline.map(|s| &s.schema_data);
+            if let Some(s) = inline {
+                self.check_default(s, &ptr);
+            }
+            fields.push(Field {
+                rust_name: field_names.unique(names::field_name(&prop)),
+                json_name: prop.clone(),
+                ty: resolved.ty,
+                required: required.contains(&prop),
+                nullable: resolved.nullable,
+                doc: inline.and_then(doc_of),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                default: data.and_then(|d| d.default.as_ref()).map(Value::to_string),
+                boxed: false,
+            });
+        }
+        Ok(TypeKind::Struct(Struct { fields, additional }))
+    }
+
+    /// `allOf` with several object members: one struct with all properties.
+    fn merged_struct(&mut self, name: &str, view: &SchemaView<'_>, pointer: &str) -> Result<TypeKind, Error> {
+        let mut props: IndexMap<String, (SRef<'_>, String)> = IndexMap::new();
+        let mut required = Vec::new();
+        let mut additional = None;
+        let mut stack: Vec<(SRef<'_>, String, usize)> =
+            view.all_of.iter().enumerate().rev().map(|(i, m)| (SRef::from(m), format!("{pointer}/allOf/{i}"), 0)).collect();
+        while let Some((member, ptr, depth)) = stack.pop() {
+            if depth > 32 {
+                return Err(self.error(&ptr, "`allOf` nests too deeply (cycle?)"));
+            }
+            let (schema, ptr) = match member {
+                SRef::Ref(r) => {
+                    let (key, s) = self.component(r, &ptr)?;
+                    (s, format!("/components/schemas/{}", escape_token(key)))
+                }
+                SRef::Item(s) => (s, ptr),
+            };
+            let member_view = SchemaView::new(schema);
+            for (i, m) in member_view.all_of.iter().enumerate().rev() {
+                stack.push((SRef::from(m), format!("{ptr}/allOf/{i}"), depth + 1));
+            }
+            if member_view.is_annotation_only() || !member_view.all_of.is_empty() && member_view.properties.is_none() {
+                continue;
+            }
+            if !member_view.is_object_like() {
+                self.warn(&ptr, "`allOf` member is not an object; its constraints are not merged");
+                continue;
+            }
+            for (prop, s) in member_view.properties.into_iter().flatten() {
+                props.insert(prop.clone(), (s.into(), format!("{ptr}/properties/{}", escape_token(prop))));
+            }
+            required.extend(member_view.required.iter().cloned());
+            if additional.is_none() {
+                additional = self.additional(name, &member_view, &ptr)?;
+            }
+        }
+        let props = props.into_iter().map(|(k, (s, p))| (k, s, p)).collect();
+        self.build_struct(name, props, &required, additional)
+    }
+
+    fn union(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        alternatives: &[ReferenceOr<Schema>],
+        real: &[usize],
+        keyword: &str,
+        pointer: &str,
+    ) -> Result<TypeKind, Error> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variant_names = NameSet::new();
+        let mut variants = Vec::new();
+        for &i in real {
+            let member = SRef::from(&alternatives[i]);
+            let ptr = format!("{pointer}/{keyword}/{i}");
+            let title = match member {
+                SRef::Item(s) => s.schema_data.title.clone(),
+                SRef::Ref(_) => None,
+            };
+            let hint = format!("{name}{}", title.as_deref().map(names::type_name).unwrap_or_else(|| format!("Variant{}", i + 1)));
+            let resolved = self.resolve(member, &hint, &ptr)?;
+            let label = match (&title, &resolved.ty) {
+                (Some(t), _) => names::variant_name(t),
+                (None, ty) => variant_label(ty),
+            };
+            let mut tag_values = Vec::new();
+            if let (Some(d), SRef::Ref(r)) = (discriminator, member) {
+                tag_values.extend(d.mapping.iter().filter(|(_, target)| target.as_str() == r).map(|(k, _)| k.clone()));
+                if tag_values.is_empty() {
+                    if let Some(key) = r.strip_prefix(COMPONENT_PREFIX) {
+                        tag_values.push(key.to_owned());
+                    }
+                }
+            }
+            variants.push(UnionVariant { rust_name: variant_names.unique(label), ty: resolved.ty, tag_values });
+        }
+        Ok(TypeKind::Union(Union { variants, tag: discriminator.map(|d| d.property_name.clone()) }))
+    }
+
+    /// A string schema whose default is a boolean (seen upstream) is tolerated.
+    pub fn check_default(&mut self, schema: &Schema, pointer: &str) {
+        let view = SchemaView::new(schema);
+        if let (Some("string"), Some(default)) = (view.typ.as_deref(), &schema.schema_data.default) {
+            if !default.is_string() && !default.is_null() {
+                self.warn(pointer, format!("default {default} is not a string but the schema type is string; read as \"{}\"", plain(default)));
+            }
+        }
+    }
+
+    /// Finish: box recursive fields and return every type, sorted by name.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut defs = self.defs;
+        break_cycles(&mut defs);
+        defs.sort_by(|a, b| a.name.cmp(&b.name));
+        defs
+    }
+}
+
+/// Render a JSON scalar without quotes.
+pub fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn option_if(resolved: Resolved) -> TypeRef {
+    if resolved.nullable {
+        TypeRef::Option(Box::new(resolved.ty))
+    } else {
+        resolved.ty
+    }
+}
+
+fn doc_of(schema: &Schema) -> Option<String> {
+    schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone()).filter(|d| !d.trim().is_empty())
+}
+
+/// Identity of an inline schema for de-duplication. Prose does not make two
+/// shapes different, so descriptions, titles and examples are left out.
+fn structural_key(schema: &Schema) -> String {
+    let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
+    strip_prose(&mut value);
+    if let Some(title) = &schema.schema_data.title {
+        // A title names the type: keep it so differently titled types stay apart.
+        return format!("{title}\u{0}{value}");
+    }
+    value.to_string()
+}
+
+fn strip_prose(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for key in ["description", "title", "example", "examples", "externalDocs"] {
+                map.remove(key);
+            }
+            map.retain(|k, _| !k.starts_with("x-"));
+            map.values_mut().for_each(strip_prose);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_prose),
+        _ => {}
+    }
+}
+
+fn string_enum(values: &[&Value]) -> StringEnum {
+    let mut names = NameSet::new();
+    let mut variants = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for v in values {
+        let value = v.as_str().unwrap_or_default().to_owned();
+        if !seen.insert(value.clone()) {
+            continue;
+        }
+        variants.push(EnumVariant { rust_name: names.unique(names::variant_name(&value)), value });
+    }
+    let unknown_variant = names.unique("Unknown".to_owned());
+    StringEnum { variants, unknown_variant }
+}
+
+fn variant_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Boolean".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
+        TypeRef::Vec(_) => "Array".into(),
+        TypeRef::Option(inner) => variant_label(inner),
+        TypeRef::Unit => "Null".into(),
+    }
+}
+
+/// A struct that contains itself by value (directly or through other
+/// structs, options or unions) has infinite size: box the field that closes
+/// the cycle. Vec and maps already add indirection.
+fn break_cycles(defs: &mut [TypeDef]) {
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
+    fn direct(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::Option(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    fn edges(def: &TypeDef) -> Vec<String> {
+        match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.boxed).filter_map(|f| direct(&f.ty)).map(str::to_owned).collect(),
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).map(str::to_owned).collect(),
+            TypeKind::Alias(t) => direct(t).map(str::to_owned).into_iter().collect(),
+            TypeKind::StringEnum(_) => Vec::new(),
+        }
+    }
+    fn reaches(defs: &[TypeDef], index: &HashMap<String, usize>, from: &str, target: &str, seen: &mut Vec<String>) -> bool {
+        if from == target {
+            return true;
+        }
+        if seen.iter().any(|s| s == from) {
+            return false;
+        }
+        seen.push(from.to_owned());
+        let Some(&i) = index.get(from) else { return false };
+        edges(&defs[i]).iter().any(|next| reaches(defs, index, next, target, seen))
+    }
+    for i in 0..defs.len() {
+        let name = defs[i].name.clone();
+        let field_count = match &defs[i].kind {
+            TypeKind::Struct(s) => s.fields.len(),
+            _ => 0,
+        };
+        for f in 0..field_count {
+            let target = match &defs[i].kind {
+                TypeKind::Struct(s) => direct(&s.fields[f].ty).map(str::to_owned),
+                _ => None,
+            };
+            if let Some(target) = target {
+                if reaches(defs, &index, &target, &name, &mut Vec::new()) {
+                    if let TypeKind::Struct(s) = &mut defs[i].kind {
+                        s.fields[f].boxed = true;
+                    }
+                }
+            }
+        }
+    }
+}

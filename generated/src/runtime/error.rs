@@ -1,0 +1,252 @@
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// Everything an operation can fail with.
+///
+/// `B` is the API's typed error body (the generated `ErrorBody` enum of each
+/// API module, which names it `Error`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<B> {
+    /// The server answered with a status the operation does not treat as
+    /// success. Carries the decoded body when it matched the spec.
+    Api(Box<ApiError<B>>),
+    /// A success response whose body does not match the spec.
+    Decode(Box<DecodeError>),
+    /// The request could not be sent or the response not read.
+    Transport(TransportError),
+    /// The request could not be built from the arguments given.
+    Request(RequestError),
+}
+
+impl<B> Error<B> {
+    /// The HTTP status, for API errors and decode errors.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed.
+    pub fn operation_id(&self) -> &'static str {
+        match self {
+            Error::Api(e) => e.operation_id,
+            Error::Decode(e) => e.operation_id,
+            Error::Transport(e) => e.operation_id,
+            Error::Request(e) => e.operation_id,
+        }
+    }
+
+    /// The API error, if the server answered with an error status.
+    pub fn as_api(&self) -> Option<&ApiError<B>> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<B> fmt::Display for Error<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Request(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<B: fmt::Debug> std::error::Error for Error<B> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(&e.source),
+            Error::Decode(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// An error status from the server.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError<B> {
+    /// The operation that failed, e.g. `getRoleMiningSessions`.
+    pub operation_id: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The body decoded into the type the spec declares for this status;
+    /// `None` when it was empty or did not match (see `body_excerpt`).
+    pub body: Option<B>,
+    /// The start of the raw body, for diagnostics.
+    pub body_excerpt: String,
+    /// The server's tracking id for this failure, when it sent one.
+    pub tracking_id: Option<String>,
+    /// A fine-grained error code (`detailCode`), when the server sent one.
+    pub detail_code: Option<String>,
+    /// The first human-readable message found in the body.
+    pub message: Option<String>,
+    /// How long the server asked us to wait (`Retry-After`), if it did.
+    pub retry_after: Option<Duration>,
+    /// All response headers.
+    pub headers: HeaderMap,
+}
+
+impl<B> fmt::Display for ApiError<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {}", self.operation_id, self.status)?;
+        if let Some(code) = &self.detail_code {
+            write!(f, " [{code}]")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.tracking_id {
+            write!(f, " (trackingId {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A success response whose body is not what the spec says.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The operation whose response did not decode.
+    pub operation_id: &'static str,
+    /// The (success) status of the response.
+    pub status: StatusCode,
+    /// Path of the offending field, e.g. `[3].createdDate` (`.` for the root).
+    pub path: String,
+    /// The start of the raw body.
+    pub body_excerpt: String,
+    /// What serde reported.
+    pub source: serde_json::Error,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: could not decode the response body at `{}`: {}",
+            self.operation_id, self.path, self.source
+        )
+    }
+}
+
+/// The request could not be sent or its response not read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The operation being sent.
+    pub operation_id: &'static str,
+    /// The underlying HTTP error.
+    pub source: reqwest::Error,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // reqwest's message includes the URL; ours never carries credentials.
+        write!(f, "{}: request failed: {}", self.operation_id, self.source)
+    }
+}
+
+/// The arguments could not be turned into a request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RequestError {
+    /// The operation being built.
+    pub operation_id: &'static str,
+    /// What is wrong with the arguments.
+    pub message: String,
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: invalid request: {}", self.operation_id, self.message)
+    }
+}
+
+/// The first `limit` characters of a body, lossily decoded.
+pub(crate) fn excerpt(body: &[u8], limit: usize) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(limit * 4)]);
+    let mut out: String = text.chars().take(limit).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Facts most JSON error bodies share, whatever their declared type:
+/// SailPoint's `detailCode`, `trackingId` and `messages[].text`, or a plain
+/// `error`/`message` field.
+pub(crate) struct ErrorFacts {
+    pub detail_code: Option<String>,
+    pub tracking_id: Option<String>,
+    pub message: Option<String>,
+}
+
+pub(crate) fn error_facts(body: &[u8]) -> ErrorFacts {
+    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(|s| s.trim().to_owned());
+    let message = value
+        .get("messages")
+        .and_then(|m| m.as_array())
+        .and_then(|m| m.iter().find_map(|m| text(m.get("text"))))
+        .or_else(|| text(value.get("error")))
+        .or_else(|| text(value.get("message")))
+        .or_else(|| text(value.get("error_description")));
+    ErrorFacts {
+        detail_code: text(value.get("detailCode")),
+        tracking_id: text(value.get("trackingId")),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_from_a_sailpoint_error_body() {
+        let body = br#"{"detailCode":"400.1 Bad Request Content","trackingId":"abc123",
+            "messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"name is required"}]}"#;
+        let facts = error_facts(body);
+        assert_eq!(facts.detail_code.as_deref(), Some("400.1 Bad Request Content"));
+        assert_eq!(facts.tracking_id.as_deref(), Some("abc123"));
+        assert_eq!(facts.message.as_deref(), Some("name is required"));
+        let facts = error_facts(br#"{"error":"JWT validation failed: JWT is expired"}"#);
+        assert_eq!(facts.message.as_deref(), Some("JWT validation failed: JWT is expired"));
+        assert!(error_facts(b"<html>").message.is_none());
+    }
+
+    #[test]
+    fn excerpt_is_bounded() {
+        assert_eq!(excerpt(b"short", 10), "short");
+        assert_eq!(excerpt("ééééé".as_bytes(), 3), "ééé…");
+    }
+
+    #[test]
+    fn api_error_display_is_one_line() {
+        let error: ApiError<()> = ApiError {
+            operation_id: "getRoleMiningSession",
+            status: StatusCode::NOT_FOUND,
+            body: None,
+            body_excerpt: String::new(),
+            tracking_id: Some("t-1".into()),
+            detail_code: Some("404 Not found".into()),
+            message: Some("no such session".into()),
+            retry_after: None,
+            headers: HeaderMap::new(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "getRoleMiningSession failed with HTTP 404 Not Found [404 Not found]: no such session (trackingId t-1)"
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! `cargo xtask <command>`. Run `cargo xtask help` for the list.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
+use xtask::{sync, workspace_root};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask generate                          regenerate generated/ from spec/
+  cargo xtask generate --check                  fail with a diff if generated/ is stale
+  cargo xtask generate --spec PATH --out DIR [--name NAME]
+                                                write a standalone crate for any spec
+
+exit codes: 0 success, 1 generated/ is out of date (--check), 2 error";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    match args.first().map(String::as_str) {
+        Some("generate") => generate(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+#[derive(Default)]
+struct GenerateArgs {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
+}
+
+fn parse_generate(args: &[String]) -> Result<GenerateArgs, String> {
+    let mut parsed = GenerateArgs::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => parsed.spec = Some(value("--spec")?.into()),
+            "--out" => parsed.out = Some(value("--out")?.into()),
+            "--name" => parsed.name = Some(value("--name")?),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    match (&parsed.spec, &parsed.out, parsed.check) {
+        (Some(_), None, _) | (None, Some(_), _) => Err("--spec and --out go together".into()),
+        (Some(_), Some(_), true) => Err("--check applies to the workspace crate, not to --spec/--out".into()),
+        _ => Ok(parsed),
+    }
+}
+
+fn generate(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse_generate(args)?;
+    if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
+        return standalone(spec, out, args.name);
+    }
+    let root = workspace_root();
+    let expected = sync::expected(&root)?;
+    for warning in &expected.warnings {
+        eprintln!("{warning}");
+    }
+    let dir = root.join("generated");
+    if args.check {
+        let drift = sync::check(&dir, &expected);
+        if drift.is_clean() {
+            println!("generated/ is up to date with spec/ ({} files)", expected.files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprint!("{}", drift.report("generated"));
+        return Ok(ExitCode::from(1));
+    }
+    let changed = sync::write(&dir, &expected).map_err(|e| format!("writing generated/: {e}"))?;
+    if changed.is_empty() {
+        println!("generated/ is already up to date ({} files)", expected.files.len());
+    }
+    for path in changed {
+        println!("updated generated/{}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A crate for any spec, runtime included, in its own workspace.
+fn standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode, String> {
+    let mut warnings = Vec::new();
+    let api = sailpoint_codegen::load_api(spec, &mut warnings);
+    for warning in &warnings {
+        eprintln!("{warning}");
+    }
+    let api = api.map_err(|e| e.to_string())?;
+    let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = name.unwrap_or_else(|| crate_name(&api.title));
+    let config = CrateConfig {
+        description: format!("Client for {} (version {}), generated from its OpenAPI description", api.title, api.version),
+        name,
+        version: "0.1.0".into(),
+        license: "MIT".into(),
+        repository: None,
+        keywords: Vec::new(),
+        apis: vec![ApiConfig { module: "api".into(), spec_label: file_name.clone(), api }],
+        include_runtime: true,
+        features: false,
+        dev_dependencies: None,
+        command: format!("cargo xtask generate --spec {file_name} --out <dir>"),
+    };
+    let files = generate_crate(&config)?;
+    for file in &files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let mut contents = file.contents.clone();
+        if file.path == Path::new("Cargo.toml") {
+            // Its own workspace root, so it builds wherever it is written.
+            contents.push_str("\n[workspace]\n");
+        }
+        std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    eprintln!("wrote {} files to {} ({} warnings)", files.len(), out.display(), warnings.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `Identity Security Cloud Beta API` -> `identity-security-cloud-beta-api`.
+fn crate_name(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let name = words.join("-");
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{name}") } else { name }
+}
