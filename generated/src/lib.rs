@@ -17,17 +17,22 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub mod runtime;
+
 #[cfg(feature = "beta")]
 pub mod beta;
+
 #[cfg(feature = "v2025")]
 pub mod v2025;
+
 pub use runtime::{Client, ClientBuilder, ConfigError, SecretString};
+
 impl runtime::Client {
     #[cfg(feature = "beta")]
     /// The beta operations (SailPoint IAI Role Mining API (beta)), sharing this connection.
     pub fn beta(&self) -> beta::Client {
         beta::Client::from_runtime(self.clone())
     }
+
     #[cfg(feature = "v2025")]
     /// The v2025 operations (SailPoint IAI Role Mining API (v2025)), sharing this connection.
     pub fn v2025(&self) -> v2025::Client {

@@ -34,5 +34,28 @@ pub fn emit_api(api: &Api, module: &str, header: &str) -> Result<ApiFiles, Strin
 /// Pretty-print tokens as a file, header first.
 pub fn format(tokens: TokenStream, header: &str, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {what} does not parse: {e}"))?;
-    Ok(format!("{header}\n\n{}", prettyplease::unparse(&file)))
+    Ok(format!("{header}\n\n{}", space_items(&prettyplease::unparse(&file))))
+}
+
+/// prettyplease packs items tightly; put a blank line between consecutive
+/// items (top level and inside impls) so the files read like hand-written code.
+fn space_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous = "";
+    for line in code.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let prev = previous.trim();
+        let closes_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with("//") && !prev.starts_with("#!"));
+        let previous_indent = previous.len() - previous.trim_start().len();
+        let starts_item = ["///", "#[", "pub ", "impl", "fn ", "const ", "type ", "async fn "]
+            .iter()
+            .any(|p| line.trim_start().starts_with(p));
+        if closes_item && starts_item && indent == previous_indent && indent <= 4 {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }

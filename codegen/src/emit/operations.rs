@@ -108,12 +108,20 @@ fn body_input(ty: &TypeRef, kind: BodyKind) -> (TokenStream, TokenStream, TokenS
     }
 }
 
-fn operation_doc(op: &Operation) -> TokenStream {
+fn operation_doc(op: &Operation, arguments: &[String]) -> TokenStream {
     let mut extra = Vec::new();
     if let (Some(_), Some(d)) = (&op.summary, &op.doc) {
         extra.push(d.clone());
     }
     extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
+    if !arguments.is_empty() {
+        extra.push("Arguments:".to_owned());
+        extra.push(arguments.join("\n"));
+    }
+    extra.push(format!(
+        "Returns a [`{0}`] request builder: set optional parameters, then `.send().await` (or `.await` it directly).",
+        op.builder_name
+    ));
     let head = op.summary.as_deref().or(op.doc.as_deref());
     docs(head, &extra)
 }
@@ -142,7 +150,6 @@ fn client_method(op: &Operation, _index: &TypeIndex<'_>) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
-    let mut doc = operation_doc(op);
     let arg_docs: Vec<String> = op
         .params
         .iter()
@@ -152,18 +159,10 @@ fn client_method(op: &Operation, _index: &TypeIndex<'_>) -> TokenStream {
             format!("- `body` (`{}`): {}", b.content_type, b.doc.as_deref().unwrap_or("the request body.").trim())
         }))
         .collect();
-    if !arg_docs.is_empty() {
-        doc.extend(docs(None, &["Arguments:".to_owned(), arg_docs.join("\n")]));
-    }
-    let send_doc = format!(
-        " Returns a [`{0}`] request builder: set optional parameters, then `.send().await` (or `.await` it directly).",
-        op.builder_name
-    );
+    let doc = operation_doc(op, &arg_docs);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
     quote! {
         #doc
-        ///
-        #[doc = #send_doc]
         #deprecated
         pub fn #method(&self, #(#args),*) -> #builder {
             #builder { client: self.clone(), #(#inits,)* }

@@ -20,11 +20,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Start a new role mining session
     ///
     /// Starts a role mining session over the given identity scope with the given thresholds.
     ///
     /// `POST /role-mining-sessions` (operation `createRoleMiningSessions`).
+    ///
     /// Arguments:
     ///
     /// - `body` (`application/json`): Scope and tuning settings for the new session.
@@ -39,11 +41,13 @@ impl super::Client {
             body,
         }
     }
+
     /// Fetch one role mining session
     ///
     /// Returns the role mining session with the given identifier.
     ///
     /// `GET /role-mining-sessions/{sessionId}` (operation `getRoleMiningSession`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -58,11 +62,13 @@ impl super::Client {
             session_id: session_id.into(),
         }
     }
+
     /// Modify a role mining session
     ///
     /// Applies JSON Patch operations to a session (pruneThreshold, minNumIdentitiesInPotentialRole, saved, name); threshold changes cause its potential roles to be recomputed.
     ///
     /// `PATCH /role-mining-sessions/{sessionId}` (operation `patchRoleMiningSession`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -80,11 +86,13 @@ impl super::Client {
             body,
         }
     }
+
     /// Fetch the processing state of a session
     ///
     /// Reports how far processing of a role mining session has progressed.
     ///
     /// `GET /role-mining-sessions/{sessionId}/status` (operation `getRoleMiningSessionStatus`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -99,11 +107,13 @@ impl super::Client {
             session_id: session_id.into(),
         }
     }
+
     /// List potential role summaries of a session
     ///
     /// Lists summaries of the potential roles found by one role mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries` (operation `getPotentialRoleSummaries`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -123,11 +133,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Fetch a potential role of a session
     ///
     /// Returns one potential role belonging to the given role mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `getPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -145,11 +157,13 @@ impl super::Client {
             potential_role_id: potential_role_id.into(),
         }
     }
+
     /// Modify a potential role within a session
     ///
     /// Applies JSON Patch remove/replace operations to a potential role addressed through its session; only description, name and saved are writable.
     ///
     /// `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `patchPotentialRoleSession`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -170,11 +184,13 @@ impl super::Client {
             body,
         }
     }
+
     /// List applications of a potential role
     ///
     /// Lists the applications involved in a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` (operation `getPotentialRoleApplications`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -196,11 +212,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List entitlements of a potential role
     ///
     /// Lists the entitlements that make up a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` (operation `getPotentialRoleEntitlements`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -222,11 +240,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List entitlement popularity for a potential role
     ///
     /// Lists a potential role's entitlements together with their popularity figures.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` (operation `getEntitlementsPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -250,11 +270,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Fetch the entitlement popularity distribution of a potential role
     ///
     /// Returns how entitlement popularity is spread across a potential role.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` (operation `getEntitlementDistributionPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -273,11 +295,13 @@ impl super::Client {
             include_common_access: None,
         }
     }
+
     /// Edit the entitlement exclusion list of a potential role
     ///
     /// Adds entitlements to, or takes them off, the exclusion list of a potential role.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` (operation `updateEntitlementsPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -298,11 +322,13 @@ impl super::Client {
             body,
         }
     }
+
     /// List identities of a potential role
     ///
     /// Lists the identities that belong to a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` (operation `getIdentitiesPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -325,11 +351,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Export a potential role as a zip file
     ///
     /// Downloads, in one call, a zip of CSV files listing a potential role's identities and entitlements.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` (operation `exportRoleMiningPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -347,11 +375,13 @@ impl super::Client {
             potential_role_id: potential_role_id.into(),
         }
     }
+
     /// Start an asynchronous export of a potential role
     ///
     /// Queues a job that packs a potential role's identities and entitlements into a zip archive stored in S3 for later download.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` (operation `exportRoleMiningPotentialRoleAsync`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -370,11 +400,13 @@ impl super::Client {
             body: None,
         }
     }
+
     /// Check an asynchronous potential role export
     ///
     /// Reports the current state of an asynchronous potential role export job.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` (operation `exportRoleMiningPotentialRoleStatus`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -395,11 +427,13 @@ impl super::Client {
             export_id: export_id.into(),
         }
     }
+
     /// Download a finished potential role export
     ///
     /// Fetches the zip archive produced by a completed asynchronous export.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` (operation `downloadRoleMiningPotentialRoleZip`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -420,11 +454,13 @@ impl super::Client {
             export_id: export_id.into(),
         }
     }
+
     /// Provision a potential role as a real role
     ///
     /// Starts a job that turns a potential role into an actual role.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` (operation `createPotentialRoleProvisionRequest`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -445,11 +481,13 @@ impl super::Client {
             body: None,
         }
     }
+
     /// List excluded entitlements of a potential role
     ///
     /// Lists the entitlements on a potential role's exclusion list.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` (operation `getExcludedEntitlementsPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -472,6 +510,7 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List potential role summaries across sessions
     ///
     /// Lists potential role summaries from every role mining session, with filtering, sorting and paging.
@@ -489,11 +528,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Fetch a potential role by id
     ///
     /// Returns one potential role, looked up by its identifier alone.
     ///
     /// `GET /role-mining-potential-roles/{potentialRoleId}` (operation `getRoleMiningPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `potential_role_id`: Identifier of the potential role.
@@ -508,11 +549,13 @@ impl super::Client {
             potential_role_id: potential_role_id.into(),
         }
     }
+
     /// Modify a potential role
     ///
     /// Applies JSON Patch remove/replace operations to a potential role; only description, name and saved are writable.
     ///
     /// `PATCH /role-mining-potential-roles/{potentialRoleId}` (operation `patchRoleMiningPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `potential_role_id`: Identifier of the potential role.
@@ -530,6 +573,7 @@ impl super::Client {
             body,
         }
     }
+
     /// List saved potential roles
     ///
     /// Lists potential roles that were saved as draft roles.
@@ -546,11 +590,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List source usage of a potential role's identities
     ///
     /// For each identity in a potential role, returns on how many of the past 90 days it used the given source.
     ///
     /// `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` (operation `getPotentialRoleSourceIdentityUsage`).
+    ///
     /// Arguments:
     ///
     /// - `potential_role_id`: Identifier of the potential role.
@@ -573,6 +619,7 @@ impl super::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_role_mining_sessions`](super::Client::get_role_mining_sessions).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -584,17 +631,20 @@ pub struct GetRoleMiningSessions {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetRoleMiningSessions {
     /// Filter expression in the standard collection syntax; supported: saved (eq), name (eq, sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Comma-separated sort fields in the standard collection syntax; supported: createdBy, createdDate.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -602,6 +652,7 @@ impl GetRoleMiningSessions {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -609,6 +660,7 @@ impl GetRoleMiningSessions {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -616,6 +668,7 @@ impl GetRoleMiningSessions {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions` and decode the response.
     pub async fn send(
         self,
@@ -636,15 +689,19 @@ impl GetRoleMiningSessions {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningSessions {
     type Output = Result<Vec<super::models::RoleMiningSessionResponse>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::create_role_mining_sessions`](super::Client::create_role_mining_sessions).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -652,6 +709,7 @@ pub struct CreateRoleMiningSessions {
     client: super::Client,
     body: super::models::RoleMiningSessionDto,
 }
+
 impl CreateRoleMiningSessions {
     /// Send `POST /role-mining-sessions` and decode the response.
     pub async fn send(
@@ -672,15 +730,19 @@ impl CreateRoleMiningSessions {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for CreateRoleMiningSessions {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_role_mining_session`](super::Client::get_role_mining_session).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -688,6 +750,7 @@ pub struct GetRoleMiningSession {
     client: super::Client,
     session_id: String,
 }
+
 impl GetRoleMiningSession {
     /// Send `GET /role-mining-sessions/{sessionId}` and decode the response.
     pub async fn send(
@@ -705,15 +768,19 @@ impl GetRoleMiningSession {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningSession {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::patch_role_mining_session`](super::Client::patch_role_mining_session).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -722,6 +789,7 @@ pub struct PatchRoleMiningSession {
     session_id: String,
     body: Vec<super::models::JsonPatchOperation>,
 }
+
 impl PatchRoleMiningSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
@@ -741,15 +809,19 @@ impl PatchRoleMiningSession {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for PatchRoleMiningSession {
     type Output = Result<::serde_json::Value, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_role_mining_session_status`](super::Client::get_role_mining_session_status).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -757,6 +829,7 @@ pub struct GetRoleMiningSessionStatus {
     client: super::Client,
     session_id: String,
 }
+
 impl GetRoleMiningSessionStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/status` and decode the response.
     pub async fn send(
@@ -774,15 +847,19 @@ impl GetRoleMiningSessionStatus {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningSessionStatus {
     type Output = Result<super::models::RoleMiningSessionStatus, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_summaries`](super::Client::get_potential_role_summaries).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -795,17 +872,20 @@ pub struct GetPotentialRoleSummaries {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleSummaries {
     /// Comma-separated sort fields in the standard collection syntax; supported: createdDate.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax. Operators per field: eq/sw/co for createdById, createdByName, name; sw/co for description; le/lt for endDate; ge/gt for startDate; eq/ge/gt/le/lt for freshness, quality; eq for saved, type.
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -813,6 +893,7 @@ impl GetPotentialRoleSummaries {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -820,6 +901,7 @@ impl GetPotentialRoleSummaries {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -827,6 +909,7 @@ impl GetPotentialRoleSummaries {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response.
     pub async fn send(
         self,
@@ -848,18 +931,22 @@ impl GetPotentialRoleSummaries {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleSummaries {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleSummary>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role`](super::Client::get_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -868,6 +955,7 @@ pub struct GetPotentialRole {
     session_id: String,
     potential_role_id: String,
 }
+
 impl GetPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
     pub async fn send(
@@ -886,15 +974,19 @@ impl GetPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::patch_potential_role_session`](super::Client::patch_potential_role_session).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -904,6 +996,7 @@ pub struct PatchPotentialRoleSession {
     potential_role_id: String,
     body: Vec<super::models::JsonPatchOperationRoleMining>,
 }
+
 impl PatchPotentialRoleSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
@@ -924,15 +1017,19 @@ impl PatchPotentialRoleSession {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for PatchPotentialRoleSession {
     type Output = Result<::serde_json::Value, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_applications`](super::Client::get_potential_role_applications).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -945,12 +1042,14 @@ pub struct GetPotentialRoleApplications {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleApplications {
     /// Filter expression in the standard collection syntax; supported: applicationName (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -958,6 +1057,7 @@ impl GetPotentialRoleApplications {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -965,6 +1065,7 @@ impl GetPotentialRoleApplications {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -972,6 +1073,7 @@ impl GetPotentialRoleApplications {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response.
     pub async fn send(
         self,
@@ -993,18 +1095,22 @@ impl GetPotentialRoleApplications {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleApplications {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleApplication>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_entitlements`](super::Client::get_potential_role_entitlements).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1017,12 +1123,14 @@ pub struct GetPotentialRoleEntitlements {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleEntitlements {
     /// Filter expression in the standard collection syntax; supported: entitlementRef.name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1030,6 +1138,7 @@ impl GetPotentialRoleEntitlements {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1037,6 +1146,7 @@ impl GetPotentialRoleEntitlements {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1044,6 +1154,7 @@ impl GetPotentialRoleEntitlements {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response.
     pub async fn send(
         self,
@@ -1065,18 +1176,22 @@ impl GetPotentialRoleEntitlements {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleEntitlements {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleEntitlements>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_entitlements_potential_role`](super::Client::get_entitlements_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1091,6 +1206,7 @@ pub struct GetEntitlementsPotentialRole {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetEntitlementsPotentialRole {
     /// Whether entitlements classed as common access are included.
     ///
@@ -1099,16 +1215,19 @@ impl GetEntitlementsPotentialRole {
         self.include_common_access = Some(value);
         self
     }
+
     /// Sort fields in the standard collection syntax; supported: popularity, entitlementName, applicationName. Defaults to popularity, descending.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax; supported: applicationName (sw), entitlementRef.name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1116,6 +1235,7 @@ impl GetEntitlementsPotentialRole {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1123,6 +1243,7 @@ impl GetEntitlementsPotentialRole {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1130,6 +1251,7 @@ impl GetEntitlementsPotentialRole {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response.
     pub async fn send(
         self,
@@ -1153,15 +1275,19 @@ impl GetEntitlementsPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_entitlement_distribution_potential_role`](super::Client::get_entitlement_distribution_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1171,12 +1297,14 @@ pub struct GetEntitlementDistributionPotentialRole {
     potential_role_id: String,
     include_common_access: Option<bool>,
 }
+
 impl GetEntitlementDistributionPotentialRole {
     /// Whether entitlements classed as common access are included.
     pub fn include_common_access(mut self, value: bool) -> Self {
         self.include_common_access = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response.
     pub async fn send(
         self,
@@ -1195,15 +1323,19 @@ impl GetEntitlementDistributionPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetEntitlementDistributionPotentialRole {
     type Output = Result<::std::collections::HashMap<String, i32>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::update_entitlements_potential_role`](super::Client::update_entitlements_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1213,6 +1345,7 @@ pub struct UpdateEntitlementsPotentialRole {
     potential_role_id: String,
     body: super::models::RoleMiningPotentialRoleEditEntitlements,
 }
+
 impl UpdateEntitlementsPotentialRole {
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response.
     pub async fn send(
@@ -1235,15 +1368,19 @@ impl UpdateEntitlementsPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for UpdateEntitlementsPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_identities_potential_role`](super::Client::get_identities_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1257,17 +1394,20 @@ pub struct GetIdentitiesPotentialRole {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetIdentitiesPotentialRole {
     /// Sort fields in the standard collection syntax; supported: name.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax; supported: name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1275,6 +1415,7 @@ impl GetIdentitiesPotentialRole {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1282,6 +1423,7 @@ impl GetIdentitiesPotentialRole {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1289,6 +1431,7 @@ impl GetIdentitiesPotentialRole {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response.
     pub async fn send(
         self,
@@ -1311,15 +1454,19 @@ impl GetIdentitiesPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetIdentitiesPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningIdentity>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::export_role_mining_potential_role`](super::Client::export_role_mining_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1328,6 +1475,7 @@ pub struct ExportRoleMiningPotentialRole {
     session_id: String,
     potential_role_id: String,
 }
+
 impl ExportRoleMiningPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and decode the response.
     pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
@@ -1345,15 +1493,19 @@ impl ExportRoleMiningPotentialRole {
         Ok(response.bytes())
     }
 }
+
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
     type Output = Result<::bytes::Bytes, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::export_role_mining_potential_role_async`](super::Client::export_role_mining_potential_role_async).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1363,6 +1515,7 @@ pub struct ExportRoleMiningPotentialRoleAsync {
     potential_role_id: String,
     body: Option<super::models::RoleMiningPotentialRoleExportRequest>,
 }
+
 impl ExportRoleMiningPotentialRoleAsync {
     /// The request body.
     ///
@@ -1374,6 +1527,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         self.body = Some(value);
         self
     }
+
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response.
     pub async fn send(
         self,
@@ -1394,18 +1548,22 @@ impl ExportRoleMiningPotentialRoleAsync {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleAsync {
     type Output = Result<
         super::models::RoleMiningPotentialRoleExportResponse,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::export_role_mining_potential_role_status`](super::Client::export_role_mining_potential_role_status).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1415,6 +1573,7 @@ pub struct ExportRoleMiningPotentialRoleStatus {
     potential_role_id: String,
     export_id: String,
 }
+
 impl ExportRoleMiningPotentialRoleStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response.
     pub async fn send(
@@ -1434,18 +1593,22 @@ impl ExportRoleMiningPotentialRoleStatus {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleStatus {
     type Output = Result<
         super::models::RoleMiningPotentialRoleExportResponse,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::download_role_mining_potential_role_zip`](super::Client::download_role_mining_potential_role_zip).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1455,6 +1618,7 @@ pub struct DownloadRoleMiningPotentialRoleZip {
     potential_role_id: String,
     export_id: String,
 }
+
 impl DownloadRoleMiningPotentialRoleZip {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and decode the response.
     pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
@@ -1473,15 +1637,19 @@ impl DownloadRoleMiningPotentialRoleZip {
         Ok(response.bytes())
     }
 }
+
 impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
     type Output = Result<::bytes::Bytes, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::create_potential_role_provision_request`](super::Client::create_potential_role_provision_request).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1493,6 +1661,7 @@ pub struct CreatePotentialRoleProvisionRequest {
     include_common_access: Option<bool>,
     body: Option<super::models::RoleMiningPotentialRoleProvisionRequest>,
 }
+
 impl CreatePotentialRoleProvisionRequest {
     /// Lowest popularity (0-100) an entitlement needs to be put into the new role.
     ///
@@ -1501,6 +1670,7 @@ impl CreatePotentialRoleProvisionRequest {
         self.min_entitlement_popularity = Some(value);
         self
     }
+
     /// Whether common-access entitlements go into the new role.
     ///
     /// Server default: `true`.
@@ -1508,6 +1678,7 @@ impl CreatePotentialRoleProvisionRequest {
         self.include_common_access = Some(value);
         self
     }
+
     /// Name, owner and options of the role to create.
     ///
     /// Sent as `application/json`.
@@ -1518,6 +1689,7 @@ impl CreatePotentialRoleProvisionRequest {
         self.body = Some(value);
         self
     }
+
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response.
     pub async fn send(
         self,
@@ -1544,15 +1716,19 @@ impl CreatePotentialRoleProvisionRequest {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for CreatePotentialRoleProvisionRequest {
     type Output = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_excluded_entitlements_potential_role`](super::Client::get_excluded_entitlements_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1566,17 +1742,20 @@ pub struct GetExcludedEntitlementsPotentialRole {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetExcludedEntitlementsPotentialRole {
     /// Sort fields in the standard collection syntax; supported: popularity.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax; supported: applicationName (sw), entitlementRef.name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1584,6 +1763,7 @@ impl GetExcludedEntitlementsPotentialRole {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1591,6 +1771,7 @@ impl GetExcludedEntitlementsPotentialRole {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1598,6 +1779,7 @@ impl GetExcludedEntitlementsPotentialRole {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response.
     pub async fn send(
         self,
@@ -1620,15 +1802,19 @@ impl GetExcludedEntitlementsPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetExcludedEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_all_potential_role_summaries`](super::Client::get_all_potential_role_summaries).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1640,17 +1826,20 @@ pub struct GetAllPotentialRoleSummaries {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetAllPotentialRoleSummaries {
     /// Comma-separated sort fields in the standard collection syntax; supported: createdDate, identityCount, entitlementCount, freshness, quality.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax. Operators per field: eq/sw/co for createdById, createdByName; eq/sw/co/ge/gt/le/lt for name; sw/co for description; co for identityAttribute; le/lt for endDate; ge/gt for startDate; eq/ge/gt/le/lt for freshness, quality, type; eq for saved, scopingMethod, sessionState.
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1658,6 +1847,7 @@ impl GetAllPotentialRoleSummaries {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1665,6 +1855,7 @@ impl GetAllPotentialRoleSummaries {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1672,6 +1863,7 @@ impl GetAllPotentialRoleSummaries {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-potential-roles` and decode the response.
     pub async fn send(
         self,
@@ -1692,18 +1884,22 @@ impl GetAllPotentialRoleSummaries {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetAllPotentialRoleSummaries {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleSummary>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_role_mining_potential_role`](super::Client::get_role_mining_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1711,6 +1907,7 @@ pub struct GetRoleMiningPotentialRole {
     client: super::Client,
     potential_role_id: String,
 }
+
 impl GetRoleMiningPotentialRole {
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response.
     pub async fn send(
@@ -1728,15 +1925,19 @@ impl GetRoleMiningPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::patch_role_mining_potential_role`](super::Client::patch_role_mining_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1745,6 +1946,7 @@ pub struct PatchRoleMiningPotentialRole {
     potential_role_id: String,
     body: Vec<super::models::JsonPatchOperationRoleMining>,
 }
+
 impl PatchRoleMiningPotentialRole {
     /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
@@ -1764,15 +1966,19 @@ impl PatchRoleMiningPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for PatchRoleMiningPotentialRole {
     type Output = Result<::serde_json::Value, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_saved_potential_roles`](super::Client::get_saved_potential_roles).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1783,12 +1989,14 @@ pub struct GetSavedPotentialRoles {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetSavedPotentialRoles {
     /// Comma-separated sort fields in the standard collection syntax; supported: modified.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1796,6 +2004,7 @@ impl GetSavedPotentialRoles {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1803,6 +2012,7 @@ impl GetSavedPotentialRoles {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1810,6 +2020,7 @@ impl GetSavedPotentialRoles {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-potential-roles/saved` and decode the response.
     pub async fn send(
         self,
@@ -1829,18 +2040,22 @@ impl GetSavedPotentialRoles {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetSavedPotentialRoles {
     type Output = Result<
         Vec<super::models::RoleMiningSessionDraftRoleDto>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_source_identity_usage`](super::Client::get_potential_role_source_identity_usage).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1853,12 +2068,14 @@ pub struct GetPotentialRoleSourceIdentityUsage {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleSourceIdentityUsage {
     /// Comma-separated sort fields in the standard collection syntax; supported: displayName, email, usageCount.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1866,6 +2083,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1873,6 +2091,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1880,6 +2099,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response.
     pub async fn send(
         self,
@@ -1901,18 +2121,22 @@ impl GetPotentialRoleSourceIdentityUsage {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleSourceIdentityUsage {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 fn decode_error_0(
     status: u16,
     body: &[u8],
@@ -1926,6 +2150,7 @@ fn decode_error_0(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_1(
     status: u16,
     body: &[u8],
@@ -1938,6 +2163,7 @@ fn decode_error_1(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_2(
     status: u16,
     body: &[u8],
@@ -1951,6 +2177,7 @@ fn decode_error_2(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_3(
     status: u16,
     body: &[u8],
@@ -1963,6 +2190,7 @@ fn decode_error_3(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_4(
     status: u16,
     body: &[u8],

@@ -20,11 +20,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Start a new role mining session
     ///
     /// Starts a role mining session over the given identity scope with the given thresholds.
     ///
     /// `POST /role-mining-sessions` (operation `createRoleMiningSessions`).
+    ///
     /// Arguments:
     ///
     /// - `body` (`application/json`): Scope and tuning settings for the new session.
@@ -39,11 +41,13 @@ impl super::Client {
             body,
         }
     }
+
     /// Fetch one role mining session
     ///
     /// Returns the role mining session with the given identifier.
     ///
     /// `GET /role-mining-sessions/{sessionId}` (operation `getRoleMiningSession`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -58,11 +62,13 @@ impl super::Client {
             session_id: session_id.into(),
         }
     }
+
     /// Modify a role mining session
     ///
     /// Applies JSON Patch operations to a session (pruneThreshold, minNumIdentitiesInPotentialRole, saved, name); threshold changes cause its potential roles to be recomputed.
     ///
     /// `PATCH /role-mining-sessions/{sessionId}` (operation `patchRoleMiningSession`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -80,11 +86,13 @@ impl super::Client {
             body,
         }
     }
+
     /// Fetch the processing state of a session
     ///
     /// Reports how far processing of a role mining session has progressed.
     ///
     /// `GET /role-mining-sessions/{sessionId}/status` (operation `getRoleMiningSessionStatus`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -99,11 +107,13 @@ impl super::Client {
             session_id: session_id.into(),
         }
     }
+
     /// List potential role summaries of a session
     ///
     /// Lists summaries of the potential roles found by one role mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries` (operation `getPotentialRoleSummaries`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -123,11 +133,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Fetch a potential role of a session
     ///
     /// Returns one potential role belonging to the given role mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `getPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -145,11 +157,13 @@ impl super::Client {
             potential_role_id: potential_role_id.into(),
         }
     }
+
     /// Modify a potential role within a session
     ///
     /// Applies JSON Patch remove/replace operations to a potential role addressed through its session; only description, name and saved are writable.
     ///
     /// `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `patchPotentialRoleSession`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -170,11 +184,13 @@ impl super::Client {
             body,
         }
     }
+
     /// List applications of a potential role
     ///
     /// Lists the applications involved in a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` (operation `getPotentialRoleApplications`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -196,11 +212,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List entitlements of a potential role
     ///
     /// Lists the entitlements that make up a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` (operation `getPotentialRoleEntitlements`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -222,11 +240,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List entitlement popularity for a potential role
     ///
     /// Lists a potential role's entitlements together with their popularity figures.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` (operation `getEntitlementsPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -250,11 +270,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Fetch the entitlement popularity distribution of a potential role
     ///
     /// Returns how entitlement popularity is spread across a potential role.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` (operation `getEntitlementDistributionPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -273,11 +295,13 @@ impl super::Client {
             include_common_access: None,
         }
     }
+
     /// Edit the entitlement exclusion list of a potential role
     ///
     /// Adds entitlements to, or takes them off, the exclusion list of a potential role.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` (operation `updateEntitlementsPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -298,11 +322,13 @@ impl super::Client {
             body,
         }
     }
+
     /// List identities of a potential role
     ///
     /// Lists the identities that belong to a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` (operation `getIdentitiesPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -325,11 +351,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Export a potential role as a zip file
     ///
     /// Downloads, in one call, a zip of CSV files listing a potential role's identities and entitlements.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` (operation `exportRoleMiningPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -347,11 +375,13 @@ impl super::Client {
             potential_role_id: potential_role_id.into(),
         }
     }
+
     /// Start an asynchronous export of a potential role
     ///
     /// Queues a job that packs a potential role's identities and entitlements into a zip archive stored in S3 for later download.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` (operation `exportRoleMiningPotentialRoleAsync`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -370,11 +400,13 @@ impl super::Client {
             body: None,
         }
     }
+
     /// Check an asynchronous potential role export
     ///
     /// Reports the current state of an asynchronous potential role export job.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` (operation `exportRoleMiningPotentialRoleStatus`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -395,11 +427,13 @@ impl super::Client {
             export_id: export_id.into(),
         }
     }
+
     /// Download a finished potential role export
     ///
     /// Fetches the zip archive produced by a completed asynchronous export.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` (operation `downloadRoleMiningPotentialRoleZip`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -420,11 +454,13 @@ impl super::Client {
             export_id: export_id.into(),
         }
     }
+
     /// Provision a potential role as a real role
     ///
     /// Starts a job that turns a potential role into an actual role.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` (operation `createPotentialRoleProvisionRequest`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -445,11 +481,13 @@ impl super::Client {
             body: None,
         }
     }
+
     /// List excluded entitlements of a potential role
     ///
     /// Lists the entitlements on a potential role's exclusion list.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` (operation `getExcludedEntitlementsPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -472,6 +510,7 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List potential role summaries across sessions
     ///
     /// Lists potential role summaries from every role mining session, with filtering, sorting and paging.
@@ -489,11 +528,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// Fetch a potential role by id
     ///
     /// Returns one potential role, looked up by its identifier alone.
     ///
     /// `GET /role-mining-potential-roles/{potentialRoleId}` (operation `getRoleMiningPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `potential_role_id`: Identifier of the potential role.
@@ -508,11 +549,13 @@ impl super::Client {
             potential_role_id: potential_role_id.into(),
         }
     }
+
     /// Modify a potential role
     ///
     /// Applies JSON Patch remove/replace operations to a potential role; only description, name and saved are writable.
     ///
     /// `PATCH /role-mining-potential-roles/{potentialRoleId}` (operation `patchPotentialRole`).
+    ///
     /// Arguments:
     ///
     /// - `potential_role_id`: Identifier of the potential role.
@@ -530,6 +573,7 @@ impl super::Client {
             body,
         }
     }
+
     /// List saved potential roles
     ///
     /// Lists potential roles that were saved as draft roles.
@@ -546,11 +590,13 @@ impl super::Client {
             count: None,
         }
     }
+
     /// List source usage of a potential role's identities
     ///
     /// For each identity in a potential role, returns on how many of the past 90 days it used the given source.
     ///
     /// `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` (operation `getPotentialRoleSourceIdentityUsage`).
+    ///
     /// Arguments:
     ///
     /// - `potential_role_id`: Identifier of the potential role.
@@ -573,6 +619,7 @@ impl super::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_role_mining_sessions`](super::Client::get_role_mining_sessions).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -584,17 +631,20 @@ pub struct GetRoleMiningSessions {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetRoleMiningSessions {
     /// Filter expression in the standard collection syntax; supported: saved (eq), name (eq, sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Comma-separated sort fields in the standard collection syntax; supported: createdBy, createdDate.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -602,6 +652,7 @@ impl GetRoleMiningSessions {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -609,6 +660,7 @@ impl GetRoleMiningSessions {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -616,6 +668,7 @@ impl GetRoleMiningSessions {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions` and decode the response.
     pub async fn send(
         self,
@@ -637,15 +690,19 @@ impl GetRoleMiningSessions {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningSessions {
     type Output = Result<Vec<super::models::RoleMiningSessionDto>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::create_role_mining_sessions`](super::Client::create_role_mining_sessions).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -653,6 +710,7 @@ pub struct CreateRoleMiningSessions {
     client: super::Client,
     body: super::models::RoleMiningSessionDto,
 }
+
 impl CreateRoleMiningSessions {
     /// Send `POST /role-mining-sessions` and decode the response.
     pub async fn send(
@@ -674,15 +732,19 @@ impl CreateRoleMiningSessions {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for CreateRoleMiningSessions {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_role_mining_session`](super::Client::get_role_mining_session).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -690,6 +752,7 @@ pub struct GetRoleMiningSession {
     client: super::Client,
     session_id: String,
 }
+
 impl GetRoleMiningSession {
     /// Send `GET /role-mining-sessions/{sessionId}` and decode the response.
     pub async fn send(
@@ -708,15 +771,19 @@ impl GetRoleMiningSession {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningSession {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::patch_role_mining_session`](super::Client::patch_role_mining_session).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -725,6 +792,7 @@ pub struct PatchRoleMiningSession {
     session_id: String,
     body: Vec<super::models::JsonPatchOperation>,
 }
+
 impl PatchRoleMiningSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
@@ -745,15 +813,19 @@ impl PatchRoleMiningSession {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for PatchRoleMiningSession {
     type Output = Result<::serde_json::Value, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_role_mining_session_status`](super::Client::get_role_mining_session_status).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -761,6 +833,7 @@ pub struct GetRoleMiningSessionStatus {
     client: super::Client,
     session_id: String,
 }
+
 impl GetRoleMiningSessionStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/status` and decode the response.
     pub async fn send(
@@ -779,15 +852,19 @@ impl GetRoleMiningSessionStatus {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningSessionStatus {
     type Output = Result<super::models::RoleMiningSessionStatus, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_summaries`](super::Client::get_potential_role_summaries).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -800,17 +877,20 @@ pub struct GetPotentialRoleSummaries {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleSummaries {
     /// Comma-separated sort fields in the standard collection syntax; supported: createdDate.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax. Operators per field: eq/sw/co for createdById, createdByName, name; sw/co for description; le/lt for endDate; ge/gt for startDate; eq/ge/gt/le/lt for freshness, quality; eq for saved, type.
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -818,6 +898,7 @@ impl GetPotentialRoleSummaries {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -825,6 +906,7 @@ impl GetPotentialRoleSummaries {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -832,6 +914,7 @@ impl GetPotentialRoleSummaries {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response.
     pub async fn send(
         self,
@@ -854,18 +937,22 @@ impl GetPotentialRoleSummaries {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleSummaries {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleSummary>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role`](super::Client::get_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -874,6 +961,7 @@ pub struct GetPotentialRole {
     session_id: String,
     potential_role_id: String,
 }
+
 impl GetPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
     pub async fn send(
@@ -893,15 +981,19 @@ impl GetPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::patch_potential_role_session`](super::Client::patch_potential_role_session).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -911,6 +1003,7 @@ pub struct PatchPotentialRoleSession {
     potential_role_id: String,
     body: Vec<super::models::JsonPatchOperationRoleMining>,
 }
+
 impl PatchPotentialRoleSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
@@ -932,15 +1025,19 @@ impl PatchPotentialRoleSession {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for PatchPotentialRoleSession {
     type Output = Result<::serde_json::Value, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_applications`](super::Client::get_potential_role_applications).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -953,12 +1050,14 @@ pub struct GetPotentialRoleApplications {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleApplications {
     /// Filter expression in the standard collection syntax; supported: applicationName (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -966,6 +1065,7 @@ impl GetPotentialRoleApplications {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -973,6 +1073,7 @@ impl GetPotentialRoleApplications {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -980,6 +1081,7 @@ impl GetPotentialRoleApplications {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response.
     pub async fn send(
         self,
@@ -1002,18 +1104,22 @@ impl GetPotentialRoleApplications {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleApplications {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleApplication>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_entitlements`](super::Client::get_potential_role_entitlements).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1026,12 +1132,14 @@ pub struct GetPotentialRoleEntitlements {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleEntitlements {
     /// Filter expression in the standard collection syntax; supported: entitlementRef.name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1039,6 +1147,7 @@ impl GetPotentialRoleEntitlements {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1046,6 +1155,7 @@ impl GetPotentialRoleEntitlements {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1053,6 +1163,7 @@ impl GetPotentialRoleEntitlements {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response.
     pub async fn send(
         self,
@@ -1075,18 +1186,22 @@ impl GetPotentialRoleEntitlements {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleEntitlements {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleEntitlements>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_entitlements_potential_role`](super::Client::get_entitlements_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1101,6 +1216,7 @@ pub struct GetEntitlementsPotentialRole {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetEntitlementsPotentialRole {
     /// Whether entitlements classed as common access are included.
     ///
@@ -1109,16 +1225,19 @@ impl GetEntitlementsPotentialRole {
         self.include_common_access = Some(value);
         self
     }
+
     /// Sort fields in the standard collection syntax; supported: popularity, entitlementName, applicationName. Defaults to popularity, descending.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax; supported: applicationName (sw), entitlementRef.name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1126,6 +1245,7 @@ impl GetEntitlementsPotentialRole {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1133,6 +1253,7 @@ impl GetEntitlementsPotentialRole {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1140,6 +1261,7 @@ impl GetEntitlementsPotentialRole {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response.
     pub async fn send(
         self,
@@ -1164,15 +1286,19 @@ impl GetEntitlementsPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_entitlement_distribution_potential_role`](super::Client::get_entitlement_distribution_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1182,12 +1308,14 @@ pub struct GetEntitlementDistributionPotentialRole {
     potential_role_id: String,
     include_common_access: Option<bool>,
 }
+
 impl GetEntitlementDistributionPotentialRole {
     /// Whether entitlements classed as common access are included.
     pub fn include_common_access(mut self, value: bool) -> Self {
         self.include_common_access = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response.
     pub async fn send(
         self,
@@ -1207,15 +1335,19 @@ impl GetEntitlementDistributionPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetEntitlementDistributionPotentialRole {
     type Output = Result<::std::collections::HashMap<String, i32>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::update_entitlements_potential_role`](super::Client::update_entitlements_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1225,6 +1357,7 @@ pub struct UpdateEntitlementsPotentialRole {
     potential_role_id: String,
     body: super::models::RoleMiningPotentialRoleEditEntitlements,
 }
+
 impl UpdateEntitlementsPotentialRole {
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response.
     pub async fn send(
@@ -1248,15 +1381,19 @@ impl UpdateEntitlementsPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for UpdateEntitlementsPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_identities_potential_role`](super::Client::get_identities_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1270,17 +1407,20 @@ pub struct GetIdentitiesPotentialRole {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetIdentitiesPotentialRole {
     /// Sort fields in the standard collection syntax; supported: name.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax; supported: name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1288,6 +1428,7 @@ impl GetIdentitiesPotentialRole {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1295,6 +1436,7 @@ impl GetIdentitiesPotentialRole {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1302,6 +1444,7 @@ impl GetIdentitiesPotentialRole {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response.
     pub async fn send(
         self,
@@ -1325,15 +1468,19 @@ impl GetIdentitiesPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetIdentitiesPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningIdentity>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::export_role_mining_potential_role`](super::Client::export_role_mining_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1342,6 +1489,7 @@ pub struct ExportRoleMiningPotentialRole {
     session_id: String,
     potential_role_id: String,
 }
+
 impl ExportRoleMiningPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and decode the response.
     pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
@@ -1360,15 +1508,19 @@ impl ExportRoleMiningPotentialRole {
         Ok(response.bytes())
     }
 }
+
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
     type Output = Result<::bytes::Bytes, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::export_role_mining_potential_role_async`](super::Client::export_role_mining_potential_role_async).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1378,6 +1530,7 @@ pub struct ExportRoleMiningPotentialRoleAsync {
     potential_role_id: String,
     body: Option<super::models::RoleMiningPotentialRoleExportRequest>,
 }
+
 impl ExportRoleMiningPotentialRoleAsync {
     /// The request body.
     ///
@@ -1389,6 +1542,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         self.body = Some(value);
         self
     }
+
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response.
     pub async fn send(
         self,
@@ -1410,18 +1564,22 @@ impl ExportRoleMiningPotentialRoleAsync {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleAsync {
     type Output = Result<
         super::models::RoleMiningPotentialRoleExportResponse,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::export_role_mining_potential_role_status`](super::Client::export_role_mining_potential_role_status).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1431,6 +1589,7 @@ pub struct ExportRoleMiningPotentialRoleStatus {
     potential_role_id: String,
     export_id: String,
 }
+
 impl ExportRoleMiningPotentialRoleStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response.
     pub async fn send(
@@ -1451,18 +1610,22 @@ impl ExportRoleMiningPotentialRoleStatus {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleStatus {
     type Output = Result<
         super::models::RoleMiningPotentialRoleExportResponse,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::download_role_mining_potential_role_zip`](super::Client::download_role_mining_potential_role_zip).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1472,6 +1635,7 @@ pub struct DownloadRoleMiningPotentialRoleZip {
     potential_role_id: String,
     export_id: String,
 }
+
 impl DownloadRoleMiningPotentialRoleZip {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and decode the response.
     pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
@@ -1491,15 +1655,19 @@ impl DownloadRoleMiningPotentialRoleZip {
         Ok(response.bytes())
     }
 }
+
 impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
     type Output = Result<::bytes::Bytes, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::create_potential_role_provision_request`](super::Client::create_potential_role_provision_request).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1511,6 +1679,7 @@ pub struct CreatePotentialRoleProvisionRequest {
     include_common_access: Option<bool>,
     body: Option<super::models::RoleMiningPotentialRoleProvisionRequest>,
 }
+
 impl CreatePotentialRoleProvisionRequest {
     /// Lowest popularity (0-100) an entitlement needs to be put into the new role.
     ///
@@ -1519,6 +1688,7 @@ impl CreatePotentialRoleProvisionRequest {
         self.min_entitlement_popularity = Some(value);
         self
     }
+
     /// Whether common-access entitlements go into the new role.
     ///
     /// Server default: `true`.
@@ -1526,6 +1696,7 @@ impl CreatePotentialRoleProvisionRequest {
         self.include_common_access = Some(value);
         self
     }
+
     /// Name, owner and options of the role to create.
     ///
     /// Sent as `application/json`.
@@ -1536,6 +1707,7 @@ impl CreatePotentialRoleProvisionRequest {
         self.body = Some(value);
         self
     }
+
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response.
     pub async fn send(
         self,
@@ -1563,15 +1735,19 @@ impl CreatePotentialRoleProvisionRequest {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for CreatePotentialRoleProvisionRequest {
     type Output = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_excluded_entitlements_potential_role`](super::Client::get_excluded_entitlements_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1585,17 +1761,20 @@ pub struct GetExcludedEntitlementsPotentialRole {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetExcludedEntitlementsPotentialRole {
     /// Sort fields in the standard collection syntax; supported: popularity.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax; supported: applicationName (sw), entitlementRef.name (sw).
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1603,6 +1782,7 @@ impl GetExcludedEntitlementsPotentialRole {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1610,6 +1790,7 @@ impl GetExcludedEntitlementsPotentialRole {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1617,6 +1798,7 @@ impl GetExcludedEntitlementsPotentialRole {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response.
     pub async fn send(
         self,
@@ -1640,15 +1822,19 @@ impl GetExcludedEntitlementsPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetExcludedEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_all_potential_role_summaries`](super::Client::get_all_potential_role_summaries).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1660,17 +1846,20 @@ pub struct GetAllPotentialRoleSummaries {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetAllPotentialRoleSummaries {
     /// Comma-separated sort fields in the standard collection syntax; supported: createdDate, identityCount, entitlementCount, freshness, quality.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Filter expression in the standard collection syntax. Operators per field: eq/sw/co for createdById, createdByName; eq/sw/co/ge/gt/le/lt for name; sw/co for description; co for identityAttribute; le/lt for endDate; ge/gt for startDate; eq/ge/gt/le/lt for freshness, quality, type; eq for saved, scopingMethod, sessionState.
     pub fn filters(mut self, value: impl Into<String>) -> Self {
         self.filters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1678,6 +1867,7 @@ impl GetAllPotentialRoleSummaries {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1685,6 +1875,7 @@ impl GetAllPotentialRoleSummaries {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1692,6 +1883,7 @@ impl GetAllPotentialRoleSummaries {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-potential-roles` and decode the response.
     pub async fn send(
         self,
@@ -1713,18 +1905,22 @@ impl GetAllPotentialRoleSummaries {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetAllPotentialRoleSummaries {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleSummary>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_role_mining_potential_role`](super::Client::get_role_mining_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1732,6 +1928,7 @@ pub struct GetRoleMiningPotentialRole {
     client: super::Client,
     potential_role_id: String,
 }
+
 impl GetRoleMiningPotentialRole {
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response.
     pub async fn send(
@@ -1750,15 +1947,19 @@ impl GetRoleMiningPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetRoleMiningPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::patch_potential_role`](super::Client::patch_potential_role).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1767,6 +1968,7 @@ pub struct PatchPotentialRole {
     potential_role_id: String,
     body: Vec<super::models::JsonPatchOperationRoleMining>,
 }
+
 impl PatchPotentialRole {
     /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
@@ -1787,15 +1989,19 @@ impl PatchPotentialRole {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for PatchPotentialRole {
     type Output = Result<::serde_json::Value, super::Error>;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_saved_potential_roles`](super::Client::get_saved_potential_roles).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1806,12 +2012,14 @@ pub struct GetSavedPotentialRoles {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetSavedPotentialRoles {
     /// Comma-separated sort fields in the standard collection syntax; supported: modified.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1819,6 +2027,7 @@ impl GetSavedPotentialRoles {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1826,6 +2035,7 @@ impl GetSavedPotentialRoles {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1833,6 +2043,7 @@ impl GetSavedPotentialRoles {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-potential-roles/saved` and decode the response.
     pub async fn send(
         self,
@@ -1853,18 +2064,22 @@ impl GetSavedPotentialRoles {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetSavedPotentialRoles {
     type Output = Result<
         Vec<super::models::RoleMiningSessionDraftRoleDto>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`Client::get_potential_role_source_identity_usage`](super::Client::get_potential_role_source_identity_usage).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1877,12 +2092,14 @@ pub struct GetPotentialRoleSourceIdentityUsage {
     limit: Option<i32>,
     count: Option<bool>,
 }
+
 impl GetPotentialRoleSourceIdentityUsage {
     /// Comma-separated sort fields in the standard collection syntax; supported: displayName, email, usageCount.
     pub fn sorters(mut self, value: impl Into<String>) -> Self {
         self.sorters = Some(value.into());
         self
     }
+
     /// Number of results to skip; combine with limit to page through results.
     ///
     /// Server default: `0`.
@@ -1890,6 +2107,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.offset = Some(value);
         self
     }
+
     /// Largest number of results to return in one page.
     ///
     /// Server default: `250`.
@@ -1897,6 +2115,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.limit = Some(value);
         self
     }
+
     /// If true, the X-Total-Count response header reports the total number of matches; it costs extra work, so request it only when needed.
     ///
     /// Server default: `false`.
@@ -1904,6 +2123,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         self.count = Some(value);
         self
     }
+
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response.
     pub async fn send(
         self,
@@ -1926,18 +2146,22 @@ impl GetPotentialRoleSourceIdentityUsage {
         response.json()
     }
 }
+
 impl ::std::future::IntoFuture for GetPotentialRoleSourceIdentityUsage {
     type Output = Result<
         Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
         super::Error,
     >;
+
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 fn decode_error_0(
     status: u16,
     body: &[u8],
@@ -1951,6 +2175,7 @@ fn decode_error_0(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_1(
     status: u16,
     body: &[u8],
@@ -1963,6 +2188,7 @@ fn decode_error_1(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_2(
     status: u16,
     body: &[u8],
@@ -1976,6 +2202,7 @@ fn decode_error_2(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_3(
     status: u16,
     body: &[u8],
@@ -1988,6 +2215,7 @@ fn decode_error_3(
         _ => ::serde_json::from_slice(body).map(super::ErrorBody::Other),
     }
 }
+
 fn decode_error_4(
     status: u16,
     body: &[u8],

@@ -9,12 +9,16 @@
 //! Start with [`Client`]: every operation is a method on it that returns a request builder. Types are in [`models`]. 25 operations, 41 types.
 /// Request builders returned by the [`Client`] methods.
 pub mod builders;
+
 /// Types of request and response bodies.
 pub mod models;
+
 /// Path prefix of every operation of this API (`/v2025`).
 pub const BASE_PATH: &str = "/v2025";
+
 /// Error returned by this API's operations; its API variant carries an [`ErrorBody`].
 pub type Error = crate::runtime::Error<ErrorBody>;
+
 /// The typed body of an error response, by the type the spec declares
 /// for its status.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +33,7 @@ pub enum ErrorBody {
     /// A JSON body for a status with no declared type.
     Other(::serde_json::Value),
 }
+
 /// Client for the SailPoint IAI Role Mining API (v2025) operations.
 ///
 /// Build one with [`Client::new`], or share a connection with [`Client::v2025`](crate::Client::v2025).
@@ -37,6 +42,7 @@ pub enum ErrorBody {
 pub struct Client {
     runtime: crate::runtime::Client,
 }
+
 impl Client {
     /// A client for `base_url` (e.g. `https://acme.api.identitynow.com`;
     /// [`BASE_PATH`] is added for you) sending `token` as a bearer token.
@@ -46,15 +52,18 @@ impl Client {
     ) -> ::std::result::Result<Self, crate::runtime::ConfigError> {
         crate::runtime::Client::new(base_url, token).map(Self::from_runtime)
     }
+
     /// Use an existing connection (see [`crate::runtime::ClientBuilder`]).
     pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
         Client { runtime }
     }
+
     /// The underlying connection.
     pub fn runtime(&self) -> &crate::runtime::Client {
         &self.runtime
     }
 }
+
 impl From<crate::runtime::Client> for Client {
     fn from(runtime: crate::runtime::Client) -> Self {
         Client::from_runtime(runtime)

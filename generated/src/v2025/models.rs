@@ -11,6 +11,7 @@ pub struct EntityCreatedByDto {
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
 /// Error Message Dto
 ///
 /// Generated from `#/components/schemas/ErrorMessageDto`.
@@ -26,6 +27,7 @@ pub struct ErrorMessageDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+
 /// Error Response Dto
 ///
 /// Generated from `#/components/schemas/ErrorResponseDto`.
@@ -44,6 +46,7 @@ pub struct ErrorResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<ErrorMessageDto>>,
 }
+
 /// One RFC 6902 JSON Patch operation.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperation`.
@@ -57,6 +60,7 @@ pub struct JsonPatchOperation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<JsonPatchOperationValue>,
 }
+
 /// Patch operation kind.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperation/properties/op`.
@@ -81,6 +85,7 @@ pub enum JsonPatchOperationOp {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl JsonPatchOperationOp {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -95,6 +100,7 @@ impl JsonPatchOperationOp {
         }
     }
 }
+
 impl From<&str> for JsonPatchOperationOp {
     fn from(value: &str) -> Self {
         match value {
@@ -108,17 +114,21 @@ impl From<&str> for JsonPatchOperationOp {
         }
     }
 }
+
 impl ::std::str::FromStr for JsonPatchOperationOp {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for JsonPatchOperationOp {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for JsonPatchOperationOp {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -127,6 +137,7 @@ impl ::serde::Serialize for JsonPatchOperationOp {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,11 +145,13 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for JsonPatchOperationOp {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// One RFC 6902 JSON Patch operation, limited to remove and replace.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperationRoleMining`.
@@ -152,6 +165,7 @@ pub struct JsonPatchOperationRoleMining {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<JsonPatchOperationValue>,
 }
+
 /// Patch operation kind.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperationRoleMining/properties/op`.
@@ -168,6 +182,7 @@ pub enum JsonPatchOperationRoleMiningOp {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl JsonPatchOperationRoleMiningOp {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -178,6 +193,7 @@ impl JsonPatchOperationRoleMiningOp {
         }
     }
 }
+
 impl From<&str> for JsonPatchOperationRoleMiningOp {
     fn from(value: &str) -> Self {
         match value {
@@ -187,17 +203,21 @@ impl From<&str> for JsonPatchOperationRoleMiningOp {
         }
     }
 }
+
 impl ::std::str::FromStr for JsonPatchOperationRoleMiningOp {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for JsonPatchOperationRoleMiningOp {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for JsonPatchOperationRoleMiningOp {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -206,6 +226,7 @@ impl ::serde::Serialize for JsonPatchOperationRoleMiningOp {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMiningOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -213,11 +234,13 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMiningOp {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for JsonPatchOperationRoleMiningOp {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Operand value; needed for add and replace.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperation/properties/value`.
@@ -237,6 +260,7 @@ pub enum JsonPatchOperationValue {
     /// The value as Array.
     Array(Vec<JsonPatchOperationValueArrayItem>),
 }
+
 /// Generated from `#/components/schemas/JsonPatchOperation/properties/value/oneOf/4/items`.
 ///
 /// Decoding tries the alternatives in order and keeps the first that fits.
@@ -250,6 +274,7 @@ pub enum JsonPatchOperationValueArrayItem {
     /// The value as Object.
     Object(::serde_json::Map<String, ::serde_json::Value>),
 }
+
 /// How the message locale was chosen: DEFAULT is the system default, REQUEST comes from the request (Accept-Language); more values may appear later.
 ///
 /// Generated from `#/components/schemas/LocaleOrigin`.
@@ -266,6 +291,7 @@ pub enum LocaleOrigin {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl LocaleOrigin {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -276,6 +302,7 @@ impl LocaleOrigin {
         }
     }
 }
+
 impl From<&str> for LocaleOrigin {
     fn from(value: &str) -> Self {
         match value {
@@ -285,17 +312,21 @@ impl From<&str> for LocaleOrigin {
         }
     }
 }
+
 impl ::std::str::FromStr for LocaleOrigin {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for LocaleOrigin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for LocaleOrigin {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -304,6 +335,7 @@ impl ::serde::Serialize for LocaleOrigin {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -311,15 +343,18 @@ impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for LocaleOrigin {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Placeholder type that lets the creator be null.
 ///
 /// Generated from `#/components/schemas/NullableEntityCreatedByDTO`.
 pub type NullableEntityCreatedByDto = String;
+
 /// Role Mining Entitlement
 ///
 /// Generated from `#/components/schemas/RoleMiningEntitlement`.
@@ -369,6 +404,7 @@ pub struct RoleMiningEntitlement {
     )]
     pub source_usage_percent: Option<f32>,
 }
+
 /// Role Mining Entitlement Ref
 ///
 /// Generated from `#/components/schemas/RoleMiningEntitlementRef`.
@@ -387,6 +423,7 @@ pub struct RoleMiningEntitlementRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<String>,
 }
+
 /// Role Mining Identity
 ///
 /// Generated from `#/components/schemas/RoleMiningIdentity`.
@@ -402,6 +439,7 @@ pub struct RoleMiningIdentity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::std::collections::HashMap<String, Option<String>>>,
 }
+
 /// Role Mining Identity Distribution
 ///
 /// Generated from `#/components/schemas/RoleMiningIdentityDistribution`.
@@ -414,6 +452,7 @@ pub struct RoleMiningIdentityDistribution {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Vec<RoleMiningIdentityDistributionDistributionItem>>,
 }
+
 /// Generated from `#/components/schemas/RoleMiningIdentityDistribution/properties/distribution/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningIdentityDistributionDistributionItem {
@@ -424,6 +463,7 @@ pub struct RoleMiningIdentityDistributionDistributionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
 }
+
 /// Role Mining Potential Role
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRole`.
@@ -515,6 +555,7 @@ pub struct RoleMiningPotentialRole {
     #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+
 /// Role Mining Potential Role Application
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleApplication`.
@@ -527,6 +568,7 @@ pub struct RoleMiningPotentialRoleApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// Role Mining Potential Role Edit Entitlements
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleEditEntitlements`.
@@ -539,6 +581,7 @@ pub struct RoleMiningPotentialRoleEditEntitlements {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<bool>,
 }
+
 /// Role Mining Potential Role Entitlements
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleEntitlements`.
@@ -551,6 +594,7 @@ pub struct RoleMiningPotentialRoleEntitlements {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// Role Mining Potential Role Export Request
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportRequest`.
@@ -571,6 +615,7 @@ pub struct RoleMiningPotentialRoleExportRequest {
     )]
     pub include_common_access: Option<bool>,
 }
+
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleExportResponse {
@@ -595,6 +640,7 @@ pub struct RoleMiningPotentialRoleExportResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RoleMiningPotentialRoleExportState>,
 }
+
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportState`.
 ///
 /// Values the server adds later decode as the catch-all variant
@@ -613,6 +659,7 @@ pub enum RoleMiningPotentialRoleExportState {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl RoleMiningPotentialRoleExportState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -625,6 +672,7 @@ impl RoleMiningPotentialRoleExportState {
         }
     }
 }
+
 impl From<&str> for RoleMiningPotentialRoleExportState {
     fn from(value: &str) -> Self {
         match value {
@@ -636,17 +684,21 @@ impl From<&str> for RoleMiningPotentialRoleExportState {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleMiningPotentialRoleExportState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for RoleMiningPotentialRoleExportState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for RoleMiningPotentialRoleExportState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -655,6 +707,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleExportState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -662,11 +715,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportState {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for RoleMiningPotentialRoleExportState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Reference to the potential role.
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRole/properties/potentialRoleRef`.
@@ -679,6 +734,7 @@ pub struct RoleMiningPotentialRolePotentialRoleRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// Role Mining Potential Role Provision Request
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleProvisionRequest`.
@@ -716,6 +772,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
     )]
     pub directly_assigned_entitlements: Option<bool>,
 }
+
 /// Provisioning stage of a potential role.
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleProvisionState`.
@@ -736,6 +793,7 @@ pub enum RoleMiningPotentialRoleProvisionState {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl RoleMiningPotentialRoleProvisionState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -748,6 +806,7 @@ impl RoleMiningPotentialRoleProvisionState {
         }
     }
 }
+
 impl From<&str> for RoleMiningPotentialRoleProvisionState {
     fn from(value: &str) -> Self {
         match value {
@@ -759,17 +818,21 @@ impl From<&str> for RoleMiningPotentialRoleProvisionState {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleMiningPotentialRoleProvisionState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for RoleMiningPotentialRoleProvisionState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for RoleMiningPotentialRoleProvisionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -778,6 +841,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleProvisionState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleProvisionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -785,11 +849,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleProvisionState {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for RoleMiningPotentialRoleProvisionState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Role Mining Potential Role Ref
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleRef`.
@@ -802,6 +868,7 @@ pub struct RoleMiningPotentialRoleRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// Role Mining Potential Role Source Usage
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleSourceUsage`.
@@ -820,6 +887,7 @@ pub struct RoleMiningPotentialRoleSourceUsage {
     #[serde(rename = "usageCount", default, skip_serializing_if = "Option::is_none")]
     pub usage_count: Option<i32>,
 }
+
 /// Role Mining Potential Role Summary
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleSummary`.
@@ -891,6 +959,7 @@ pub struct RoleMiningPotentialRoleSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<RoleMiningSessionParametersDto>,
 }
+
 /// Kind of potential role.
 ///
 /// Generated from `#/components/schemas/RoleMiningRoleType`.
@@ -907,6 +976,7 @@ pub enum RoleMiningRoleType {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl RoleMiningRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -917,6 +987,7 @@ impl RoleMiningRoleType {
         }
     }
 }
+
 impl From<&str> for RoleMiningRoleType {
     fn from(value: &str) -> Self {
         match value {
@@ -926,17 +997,21 @@ impl From<&str> for RoleMiningRoleType {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleMiningRoleType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for RoleMiningRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for RoleMiningRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -945,6 +1020,7 @@ impl ::serde::Serialize for RoleMiningRoleType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleMiningRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -952,11 +1028,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleMiningRoleType {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for RoleMiningRoleType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Role Mining Session Draft Role Dto
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionDraftRoleDto`.
@@ -997,6 +1075,7 @@ pub struct RoleMiningSessionDraftRoleDto {
     #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+
 /// Role Mining Session Dto
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionDto`.
@@ -1058,6 +1137,7 @@ pub struct RoleMiningSessionDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// Role Mining Session Parameters Dto
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionParametersDto`.
@@ -1097,6 +1177,7 @@ pub struct RoleMiningSessionParametersDto {
     #[serde(rename = "scopingMethod", default, skip_serializing_if = "Option::is_none")]
     pub scoping_method: Option<RoleMiningSessionScopingMethod>,
 }
+
 /// Role Mining Session Response
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionResponse`.
@@ -1179,6 +1260,7 @@ pub struct RoleMiningSessionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RoleMiningRoleType>,
 }
+
 /// Who created the session.
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionResponse/properties/createdBy`.
@@ -1192,6 +1274,7 @@ pub enum RoleMiningSessionResponseCreatedBy {
     /// The value as NullableEntityCreatedByDto.
     NullableEntityCreatedByDto(NullableEntityCreatedByDto),
 }
+
 /// Role Mining Session Scope
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionScope`.
@@ -1213,6 +1296,7 @@ pub struct RoleMiningSessionScope {
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
     >,
 }
+
 /// How a session's identity scope was chosen.
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionScopingMethod`.
@@ -1229,6 +1313,7 @@ pub enum RoleMiningSessionScopingMethod {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl RoleMiningSessionScopingMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1239,6 +1324,7 @@ impl RoleMiningSessionScopingMethod {
         }
     }
 }
+
 impl From<&str> for RoleMiningSessionScopingMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1248,17 +1334,21 @@ impl From<&str> for RoleMiningSessionScopingMethod {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleMiningSessionScopingMethod {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for RoleMiningSessionScopingMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for RoleMiningSessionScopingMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1267,6 +1357,7 @@ impl ::serde::Serialize for RoleMiningSessionScopingMethod {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionScopingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1274,11 +1365,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionScopingMethod {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for RoleMiningSessionScopingMethod {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Processing stage of a role mining session.
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionState`.
@@ -1303,6 +1396,7 @@ pub enum RoleMiningSessionState {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(String),
 }
+
 impl RoleMiningSessionState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1319,6 +1413,7 @@ impl RoleMiningSessionState {
         }
     }
 }
+
 impl From<&str> for RoleMiningSessionState {
     fn from(value: &str) -> Self {
         match value {
@@ -1334,17 +1429,21 @@ impl From<&str> for RoleMiningSessionState {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleMiningSessionState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for RoleMiningSessionState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for RoleMiningSessionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1353,6 +1452,7 @@ impl ::serde::Serialize for RoleMiningSessionState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1360,11 +1460,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionState {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
+
 impl crate::runtime::ParamValue for RoleMiningSessionState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 /// Role Mining Session Status
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionStatus`.
@@ -1374,6 +1476,7 @@ pub struct RoleMiningSessionStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RoleMiningSessionState>,
 }
+
 /// Generated from `#/components/responses/429/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TooManyRequestsBody {
@@ -1381,6 +1484,7 @@ pub struct TooManyRequestsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<::serde_json::Value>,
 }
+
 /// Generated from `#/components/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnauthorizedBody {
