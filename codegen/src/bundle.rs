@@ -223,7 +223,7 @@ impl Bundler<'_> {
             return Err(Error::at(here, "`$ref` must be a string"));
         };
         let siblings: Vec<&str> =
-            map.keys().map(String::as_str).filter(|k| !matches!(*k, "$ref" | "description" | "summary")).collect();
+            map.keys().map(String::as_str).filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "title" | "example" | "examples")).collect();
         if !siblings.is_empty() {
             self.warnings.push(Warning {
                 location: Location::new(file, file_ptr),

@@ -1,5 +1,6 @@
 //! From a bundled document to the [`crate::ir::Api`] model.
 
+mod diagnose;
 mod operations;
 mod types;
 mod view;
@@ -24,8 +25,11 @@ pub fn parse(bundle: &Bundle) -> Result<OpenAPI, Error> {
         None => return Err(Error::at(bundle.locate(""), "not an OpenAPI document: the `openapi` version field is missing")),
     }
     serde_path_to_error::deserialize::<_, OpenAPI>(document).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        Error::at(bundle.locate(&pointer), format!("invalid OpenAPI document: {}", e.inner()))
+        // serde loses the path inside untagged enums and flattened maps; look
+        // for the deepest node that fails on its own.
+        let (pointer, message) = diagnose::deepest_error(document)
+            .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+        Error::at(bundle.locate(&pointer), format!("invalid OpenAPI document: {message}"))
     })
 }
 

@@ -1,0 +1,131 @@
+//! The `xtask` binary: exit codes and messages for good and bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Run `generate --spec` on `files[0]` (others are helpers it refers to) and
+/// return stderr after checking the failure is clean: exit code 2, one
+/// `error:` line, no panic.
+fn generate_fails(name: &str, files: &[(&str, &str)]) -> String {
+    let dir = scratch(name);
+    for (file, text) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let spec = dir.join(files[0].0);
+    let out = dir.join("out");
+    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
+    assert!(!out.exists(), "nothing is written on error");
+    stderr
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+
+#[test]
+fn missing_file() {
+    let output = xtask(&["generate", "--spec", "/definitely/not/here.yaml", "--out", "/tmp/never"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("/definitely/not/here.yaml") && stderr.contains("cannot read spec file"), "{stderr}");
+}
+
+#[test]
+fn invalid_yaml_names_file_and_line() {
+    let stderr = generate_fails("yaml", &[("api.yaml", "openapi: 3.0.3\npaths: {a: [}\n")]);
+    assert!(stderr.contains("api.yaml:2:"), "{stderr}");
+    assert!(stderr.contains("invalid YAML"), "{stderr}");
+}
+
+#[test]
+fn dangling_local_ref_names_file_and_pointer() {
+    let spec = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Missing'}}\n"
+    );
+    let stderr = generate_fails("local-ref", &[("api.yaml", &spec)]);
+    assert!(
+        stderr.contains("api.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/$ref"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("#/components/schemas/Missing does not exist"), "{stderr}");
+}
+
+#[test]
+fn dangling_file_ref_names_the_referring_file_and_pointer() {
+    let spec = format!("{HEAD}paths:\n  /a:\n    $ref: ./paths/a.yaml\n");
+    let path_item = "get:\n  responses:\n    '200': {$ref: ../shared/nope.yaml}\n";
+    let stderr = generate_fails("file-ref", &[("api.yaml", &spec), ("paths/a.yaml", path_item)]);
+    assert!(stderr.contains("paths/a.yaml#/get/responses/200/$ref"), "{stderr}");
+    assert!(stderr.contains("nope.yaml does not exist"), "{stderr}");
+}
+
+#[test]
+fn unsupported_construct_names_file_and_pointer() {
+    let spec = format!(
+        "{HEAD}paths:\n  /upload:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{type: object}}\n      responses:\n        '204': {{description: done}}\n"
+    );
+    let stderr = generate_fails("multipart", &[("api.yaml", &spec)]);
+    assert!(stderr.contains("api.yaml#/paths/~1upload/post/requestBody/content/multipart~1form-data"), "{stderr}");
+    assert!(stderr.contains("not supported"), "{stderr}");
+}
+
+#[test]
+fn invalid_document_shape_names_the_pointer() {
+    let spec = format!("{HEAD}paths:\n  /a:\n    get:\n      parameters: 7\n      responses: {{}}\n");
+    let stderr = generate_fails("shape", &[("api.yaml", &spec)]);
+    assert!(stderr.contains("api.yaml#/paths/~1a/get/parameters"), "{stderr}");
+}
+
+#[test]
+fn swagger_2_is_refused() {
+    let stderr = generate_fails("swagger", &[("api.json", r#"{"swagger": "2.0", "info": {}, "paths": {}}"#)]);
+    assert!(stderr.contains("api.json#/swagger") && stderr.contains("Swagger 2.0"), "{stderr}");
+}
+
+#[test]
+fn flaws_are_warnings_not_errors() {
+    let dir = scratch("flaws");
+    let spec = format!(
+        "{HEAD}paths:\n  /items/{{id}}:\n    get:\n      operationId: getItem\n      parameters:\n        - {{name: X-Flag, in: header, required: true, schema: {{type: string, default: true}}}}\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    std::fs::write(dir.join("api.yaml"), spec).unwrap();
+    let out = dir.join("out");
+    let output = xtask(&["generate", "--spec", dir.join("api.yaml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("path parameter `id` is used in the path but not declared"), "{stderr}");
+    assert!(stderr.contains("default true is not a string"), "{stderr}");
+    let builders = std::fs::read_to_string(out.join("src/api/builders.rs")).unwrap();
+    assert!(builders.contains(r#"request.header("X-Flag", Some("true"));"#), "the constant header is sent for the caller");
+    assert!(builders.contains("pub fn get_item(&self, id: impl Into<String>)"), "the undeclared parameter becomes an argument");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_passes_on_the_committed_tree() {
+    let output = xtask(&["generate", "--check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn unknown_arguments_are_usage_errors() {
+    let output = xtask(&["generate", "--frobnicate"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument `--frobnicate`"));
+}
