@@ -1,0 +1,143 @@
+//! Small specs, one construct each, through the whole pipeline: what the
+//! resolver decides (IR) and what the emitter writes.
+
+use sailpoint_codegen::ir::{Api, ParamLocation, TypeKind, TypeRef};
+use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
+use sailpoint_codegen::{load_api, Warning};
+
+fn load(name: &str, body: &str) -> (Api, Vec<Warning>) {
+    let dir = std::env::temp_dir().join(format!("codegen-constructs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.yaml"));
+    let spec = format!("openapi: 3.0.3\ninfo: {{title: Test API, version: '1.0'}}\nservers: [{{url: 'https://x.example.com/v9'}}]\n{body}");
+    std::fs::write(&path, spec).unwrap();
+    let mut warnings = Vec::new();
+    let api = load_api(&path, &mut warnings).unwrap_or_else(|e| panic!("{e}"));
+    (api, warnings)
+}
+
+fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+    &api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}")).kind
+}
+
+fn models_rs(api: Api) -> String {
+    let config = CrateConfig {
+        name: "t".into(),
+        version: "0.0.0".into(),
+        description: "t".into(),
+        license: "MIT".into(),
+        repository: None,
+        keywords: vec![],
+        apis: vec![ApiConfig { module: "api".into(), spec_label: "t.yaml".into(), api }],
+        include_runtime: false,
+        features: false,
+        dev_dependencies: None,
+        command: "test".into(),
+    };
+    let files = generate_crate(&config).unwrap();
+    files.into_iter().find(|f| f.path.ends_with("models.rs")).unwrap().contents
+}
+
+#[test]
+fn recursion_is_boxed_and_only_recursion() {
+    let (api, _) = load(
+        "recursion",
+        "paths: {}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      properties:\n        parent: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n        leaf: {$ref: '#/components/schemas/Leaf'}\n    Leaf:\n      type: object\n      properties:\n        name: {type: string}\n",
+    );
+    let TypeKind::Struct(node) = kind(&api, "Node") else { panic!() };
+    let boxed: Vec<(&str, bool)> = node.fields.iter().map(|f| (f.json_name.as_str(), f.boxed)).collect();
+    assert_eq!(boxed, [("parent", true), ("children", false), ("leaf", false)]);
+    let code = models_rs(api);
+    assert!(code.contains("pub parent: Option<Box<Node>>"), "{code}");
+    assert!(code.contains("pub children: Option<Vec<Node>>"), "{code}");
+}
+
+#[test]
+fn all_of_merges_and_the_nullable_ref_idiom_is_a_nullable_ref() {
+    let (api, _) = load(
+        "allof",
+        "paths: {}\ncomponents:\n  schemas:\n    Base:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n    State: {type: string, enum: [A, B]}\n    Merged:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            state:\n              allOf:\n                - $ref: '#/components/schemas/State'\n                - nullable: true\n",
+    );
+    let TypeKind::Struct(merged) = kind(&api, "Merged") else { panic!("allOf of objects is a struct") };
+    let id = &merged.fields[0];
+    assert_eq!((id.json_name.as_str(), id.required, &id.ty), ("id", true, &TypeRef::String));
+    let state = &merged.fields[1];
+    assert_eq!(state.ty, TypeRef::Named("State".into()));
+    assert!(state.nullable && !state.required);
+}
+
+#[test]
+fn enums_keep_unknown_values_and_null_means_optional() {
+    let (api, _) = load(
+        "enums",
+        "paths: {}\ncomponents:\n  schemas:\n    Origin: {type: string, nullable: true, enum: [DEFAULT, REQUEST, null]}\n    Holder:\n      type: object\n      required: [origin]\n      properties:\n        origin: {$ref: '#/components/schemas/Origin'}\n        unknown: {type: string, enum: [Unknown, x-y]}\n",
+    );
+    let TypeKind::StringEnum(origin) = kind(&api, "Origin") else { panic!() };
+    let values: Vec<&str> = origin.variants.iter().map(|v| v.value.as_str()).collect();
+    assert_eq!(values, ["DEFAULT", "REQUEST"]);
+    let TypeKind::Struct(holder) = kind(&api, "Holder") else { panic!() };
+    assert!(holder.fields[0].required && holder.fields[0].nullable, "a null enum member makes the field nullable");
+    let TypeKind::StringEnum(inline) = kind(&api, "HolderUnknown") else { panic!() };
+    assert_eq!(inline.unknown_variant, "Unknown2", "the catch-all must not collide with a value named Unknown");
+    let code = models_rs(api);
+    assert!(code.contains("pub origin: Option<Origin>,"), "{code}");
+    assert!(code.contains("other => HolderUnknown::Unknown2(other.to_owned())"), "{code}");
+}
+
+#[test]
+fn keywords_maps_unions_and_formats() {
+    let (api, _) = load(
+        "misc",
+        "paths: {}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        type: {type: string}\n        self: {type: integer, format: int64}\n        when: {type: string, format: date-time}\n        day: {type: string, format: date}\n        counts: {type: object, additionalProperties: {type: integer}}\n        free: {type: object}\n        any: {}\n        ratio: {type: number, format: float}\n        choice:\n          oneOf:\n            - {type: string}\n            - {type: object, properties: {a: {type: boolean}}}\n",
+    );
+    let code = models_rs(api);
+    for expected in [
+        "pub r#type: Option<String>,",
+        "pub self_: Option<i64>,",
+        "pub when: Option<::chrono::DateTime<::chrono::Utc>>,",
+        "pub day: Option<::chrono::NaiveDate>,",
+        "pub counts: Option<::std::collections::HashMap<String, i32>>,",
+        "pub free: Option<::serde_json::Map<String, ::serde_json::Value>>,",
+        "pub any: Option<::serde_json::Value>,",
+        "pub ratio: Option<f32>,",
+        "#[serde(untagged)]",
+        "String(String),",
+        "ThingChoiceVariant2(ThingChoiceVariant2),",
+    ] {
+        assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+    }
+}
+
+#[test]
+fn parameters_headers_and_bodies() {
+    let (api, warnings) = load(
+        "ops",
+        "paths:\n  /things/{thingId}/parts/{partId}:\n    parameters:\n      - {name: thingId, in: path, required: true, schema: {type: string}}\n    patch:\n      operationId: patchPart\n      parameters:\n        - {name: X-Experimental, in: header, required: true, schema: {type: string, default: true}}\n        - {name: limit, in: query, schema: {type: integer, format: int32, default: 250}}\n        - {name: ids, in: query, schema: {type: array, items: {type: string}}}\n      requestBody:\n        required: true\n        content:\n          application/json-patch+json:\n            schema: {type: array, items: {type: object}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, additionalProperties: {type: integer}}}}}\n        '401': {description: no, content: {application/json: {schema: {type: object, properties: {error: {type: string}}}}}}\n  /files:\n    get:\n      responses:\n        '200': {description: zip, content: {application/zip: {schema: {type: string, format: binary}}}}\n        '204': {description: empty}\n",
+    );
+    assert_eq!(api.base_path, "/v9");
+    let patch = &api.operations[0];
+    assert_eq!(patch.method_name, "patch_part");
+    let summary: Vec<(&str, ParamLocation, bool, Option<&str>)> =
+        patch.params.iter().map(|p| (p.name.as_str(), p.location, p.required, p.constant.as_deref())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("thingId", ParamLocation::Path, true, None),
+            ("partId", ParamLocation::Path, true, None),
+            ("X-Experimental", ParamLocation::Header, true, Some("true")),
+            ("limit", ParamLocation::Query, false, None),
+            ("ids", ParamLocation::Query, false, None),
+        ]
+    );
+    let body = patch.body.as_ref().unwrap();
+    assert_eq!(body.content_type, "application/json-patch+json");
+    assert_eq!(patch.returns.ty, TypeRef::Map(Box::new(TypeRef::I32)));
+    assert_eq!(api.error_bodies[0].rust_name, "UnauthorizedBody");
+    let files = &api.operations[1];
+    assert_eq!(files.method_name, "get_files", "derived from method and path");
+    assert_eq!(files.returns.ty, TypeRef::Bytes);
+    let messages: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    assert!(messages.iter().any(|m| m.contains("`partId` is used in the path but not declared")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("no operationId; using `get_files`")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("default true is not a string")), "{messages:?}");
+}
