@@ -172,7 +172,8 @@ impl Bundler<'_> {
                     let child_ctx = match (ctx, key.as_str()) {
                         (Ctx::SchemaMap, _) => Ctx::Schema,
                         (_, "example" | "examples" | "default" | "enum" | "const") => Ctx::Opaque,
-                        (_, "x-examples") => Ctx::Opaque,
+                        // Vendor extensions are not OpenAPI structure: never resolved.
+                        (_, k) if k.starts_with("x-") => Ctx::Opaque,
                         (Ctx::Schema, "properties") => Ctx::SchemaMap,
                         (Ctx::Schema, "allOf" | "oneOf" | "anyOf") => Ctx::SchemaList,
                         (_, "schema" | "items" | "additionalProperties" | "not") => Ctx::Schema,
@@ -365,7 +366,7 @@ fn check_local_refs(bundle: &Bundle, value: &Value, pointer: String) -> Result<(
                 }
             }
             for (key, child) in map {
-                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") || key.starts_with("x-") {
                     continue;
                 }
                 check_local_refs(bundle, child, format!("{pointer}/{}", escape_token(key)))?;
