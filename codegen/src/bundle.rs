@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{escape_token, Error, Location, Warning};
 use crate::load::read_document;
+use crate::segment::Vocabulary;
 
 /// A single self-contained document, plus the map back to the source files.
 #[derive(Debug)]
@@ -77,8 +78,11 @@ pub fn bundle(root: &Path, warnings: &mut Vec<Warning>) -> Result<Bundle, Error>
         used_names: HashSet::new(),
         inlining: Vec::new(),
         origins: Vec::new(),
+        vocabulary: Vocabulary::default(),
+        named_by_stem: Vec::new(),
         warnings,
     };
+    bundler.vocabulary.add_document(&document);
     let document = bundler.bundle_root(document)?;
     let bundle = Bundle { document, root_file, origins: bundler.origins };
     check_local_refs(&bundle, &bundle.document, String::new())?;
@@ -109,6 +113,11 @@ struct Bundler<'w> {
     /// Non-schema references being inlined, to reject cycles.
     inlining: Vec<(PathBuf, String)>,
     origins: Vec<Origin>,
+    /// Words of every file read so far, to split run-together file names.
+    vocabulary: Vocabulary,
+    /// Hoisted schemas named after their file: renamed at the end, when the
+    /// vocabulary has seen every file.
+    named_by_stem: Vec<(String, PathBuf)>,
     warnings: &'w mut Vec<Warning>,
 }
 
@@ -140,6 +149,7 @@ impl Bundler<'_> {
         }
         let walked = self.walk(&document, &root_file.clone(), "", "", Ctx::Other)?;
         let mut document = walked;
+        self.rename_stem_names(&mut document);
         if !self.new_schemas.is_empty() {
             let root = document.as_object_mut().ok_or_else(|| {
                 Error::in_file(&self.root_file, "the document root must be an object")
@@ -271,7 +281,10 @@ impl Bundler<'_> {
             return Ok(name.clone());
         }
         let target = self.target(file, fragment, here)?;
-        let name = self.unique_name(&hoisted_name(&target, file, fragment));
+        let name = self.unique_name(&hoisted_name(&target, file, fragment, &self.vocabulary));
+        if target.get("title").is_none() && fragment.is_empty() {
+            self.named_by_stem.push((name.clone(), file.to_path_buf()));
+        }
         self.hoisted.insert(key, name.clone());
         self.new_schemas.insert(name.clone(), Value::Null);
         let bundle_ptr = format!("/components/schemas/{}", escape_token(&name));
@@ -279,6 +292,33 @@ impl Bundler<'_> {
         self.origins.push(Origin { bundle_pointer: bundle_ptr, file: file.to_path_buf(), file_pointer: fragment.to_owned() });
         self.new_schemas.insert(name.clone(), walked);
         Ok(name)
+    }
+
+    /// Re-split file-stem names with the full vocabulary and rewrite the
+    /// references to them.
+    fn rename_stem_names(&mut self, document: &mut Value) {
+        let mut renames = HashMap::new();
+        for (old, file) in std::mem::take(&mut self.named_by_stem) {
+            let better = hoisted_name(&Value::Null, &file, "", &self.vocabulary);
+            if better != old && !self.used_names.contains(&better) {
+                self.used_names.insert(better.clone());
+                renames.insert(format!("#/components/schemas/{}", escape_token(&old)), better.clone());
+                let schemas = std::mem::take(&mut self.new_schemas);
+                self.new_schemas = schemas.into_iter().map(|(k, v)| if k == old { (better.clone(), v) } else { (k, v) }).collect();
+                for origin in &mut self.origins {
+                    let prefix = format!("/components/schemas/{}", escape_token(&old));
+                    if origin.bundle_pointer == prefix {
+                        origin.bundle_pointer = format!("/components/schemas/{}", escape_token(&better));
+                    }
+                }
+            }
+        }
+        if !renames.is_empty() {
+            rewrite_refs(document, &renames);
+            for schema in self.new_schemas.values_mut() {
+                rewrite_refs(schema, &renames);
+            }
+        }
     }
 
     fn unique_name(&mut self, base: &str) -> String {
@@ -323,6 +363,7 @@ impl Bundler<'_> {
                 ));
             }
             let document = read_document(file)?;
+            self.vocabulary.add_document(&document);
             self.files.insert(file.to_path_buf(), document);
         }
         let document = &self.files[file];
@@ -338,18 +379,38 @@ fn external_ref(schema: &Value) -> Option<&str> {
 }
 
 /// Name for a schema hoisted from another file: its title if it has one,
-/// else the last pointer token, else the file stem.
-fn hoisted_name(schema: &Value, file: &Path, fragment: &str) -> String {
+/// else the last pointer token, else the file stem split into the spec's
+/// own words (`roleminingroletype` -> `RoleMiningRoleType`).
+fn hoisted_name(schema: &Value, file: &Path, fragment: &str, vocabulary: &Vocabulary) -> String {
     use heck::ToUpperCamelCase;
+    let stem = || {
+        let stem = file.file_stem()?.to_string_lossy().into_owned();
+        Some(vocabulary.split(&stem).map(|words| words.join(" ")).unwrap_or(stem))
+    };
     let raw = schema
         .get("title")
         .and_then(Value::as_str)
         .map(str::to_owned)
         .or_else(|| fragment.rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_owned))
-        .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .or_else(stem)
         .unwrap_or_else(|| "Schema".to_owned());
     let name = raw.to_upper_camel_case();
     if name.is_empty() { "Schema".to_owned() } else { name }
+}
+
+fn rewrite_refs(value: &mut Value, renames: &HashMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                if let Some(name) = renames.get(reference.as_str()) {
+                    *reference = format!("#/components/schemas/{}", escape_token(name));
+                }
+            }
+            map.values_mut().for_each(|v| rewrite_refs(v, renames));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, renames)),
+        _ => {}
+    }
 }
 
 /// Every local `#/...` reference must point at something.

@@ -21,6 +21,7 @@ pub mod krate;
 pub mod load;
 pub mod names;
 pub mod resolve;
+pub mod segment;
 
 use std::path::Path;
 

@@ -54,5 +54,7 @@ fn upstream_specs_generate_crates_that_check_cleanly() {
     let models = std::fs::read_to_string(multi.join("src/api/models.rs")).unwrap();
     // Schemas from other files keep their titles as type names.
     assert!(models.contains("pub struct RoleMiningSessionResponse {"), "hoisted schema lost its name");
+    // Untitled schemas are named from their run-together file names, split into words.
+    assert!(models.contains("pub enum RoleMiningSessionState {"), "file-stem name not split");
     cargo_check(&multi);
 }

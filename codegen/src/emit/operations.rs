@@ -249,8 +249,15 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
             steps.push(quote!(if let Some(body) = self.body { request.#call(#ct, #arg); }));
         }
     }
+    // Non-JSON successes still have JSON errors: accept both, or a strict
+    // server could answer 406 instead of the typed error.
+    let json_errors = op.errors.iter().chain(&op.default_error).any(|e| e.body.is_some());
     match (op.returns.kind, &op.returns.content_type) {
         (ResponseKind::Json, _) | (ResponseKind::Empty, _) => {}
+        (_, Some(ct)) if json_errors => {
+            let accept = format!("{ct}, application/json");
+            steps.push(quote!(request.accept(#accept);));
+        }
         (_, Some(ct)) => steps.push(quote!(request.accept(#ct);)),
         (_, None) => steps.push(quote!(request.accept("*/*");)),
     }

@@ -1488,7 +1488,7 @@ impl ExportRoleMiningPotentialRole {
         );
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
-        request.accept("application/zip");
+        request.accept("application/zip, application/json");
         let response = self.client.runtime().execute(request).await?;
         Ok(response.bytes())
     }
@@ -1632,7 +1632,7 @@ impl DownloadRoleMiningPotentialRoleZip {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
-        request.accept("application/zip");
+        request.accept("application/zip, application/json");
         let response = self.client.runtime().execute(request).await?;
         Ok(response.bytes())
     }

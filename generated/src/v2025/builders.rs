@@ -1503,7 +1503,7 @@ impl ExportRoleMiningPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        request.accept("application/zip");
+        request.accept("application/zip, application/json");
         let response = self.client.runtime().execute(request).await?;
         Ok(response.bytes())
     }
@@ -1650,7 +1650,7 @@ impl DownloadRoleMiningPotentialRoleZip {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        request.accept("application/zip");
+        request.accept("application/zip, application/json");
         let response = self.client.runtime().execute(request).await?;
         Ok(response.bytes())
     }
