@@ -72,9 +72,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     }
     let root = workspace_root();
     let expected = sync::expected(&root)?;
-    for warning in &expected.warnings {
-        eprintln!("{warning}");
-    }
+    print_warnings(&expected.warnings);
     let dir = root.join("generated");
     if args.check {
         let drift = sync::check(&dir, &expected);
@@ -99,9 +97,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
 fn standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode, String> {
     let mut warnings = Vec::new();
     let api = sailpoint_codegen::load_api(spec, &mut warnings);
-    for warning in &warnings {
-        eprintln!("{warning}");
-    }
+    print_warnings(&warnings);
     let api = api.map_err(|e| e.to_string())?;
     let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let name = name.unwrap_or_else(|| crate_name(&api.title));
@@ -133,6 +129,24 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode,
     }
     eprintln!("wrote {} files to {} ({} warnings)", files.len(), out.display(), warnings.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per distinct flaw: a flaw repeated on every operation (upstream's
+/// boolean header default) is reported once with its count.
+fn print_warnings(warnings: &[sailpoint_codegen::Warning]) {
+    let mut seen: Vec<(&str, &sailpoint_codegen::Warning, usize)> = Vec::new();
+    for w in warnings {
+        match seen.iter_mut().find(|(message, _, _)| *message == w.message) {
+            Some(entry) => entry.2 += 1,
+            None => seen.push((&w.message, w, 1)),
+        }
+    }
+    for (_, first, count) in seen {
+        match count {
+            1 => eprintln!("{first}"),
+            n => eprintln!("{first} (and {} more places)", n - 1),
+        }
+    }
 }
 
 /// `Identity Security Cloud Beta API` -> `identity-security-cloud-beta-api`.
