@@ -150,6 +150,23 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// `default` response schema, if any, used for undeclared statuses.
     pub default_error: Option<ErrorResponse>,
+    /// Set for `offset`/`limit` collections: the builder also streams pages.
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation pages through a collection.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Rust names of the builder fields for the offset and limit parameters.
+    pub offset_field: String,
+    pub limit_field: String,
+    /// Their integer type (`I32` or `I64`).
+    pub index_type: TypeRef,
+    /// Items per page when the caller sets no limit: the spec's maximum
+    /// for `limit`, else its default, else 250.
+    pub page_size: i64,
+    /// The collection's item type.
+    pub item: TypeRef,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,6 +188,8 @@ pub struct Param {
     pub deprecated: bool,
     /// The schema default (for docs).
     pub default: Option<String>,
+    /// The schema's `maximum`, for integers.
+    pub maximum: Option<i64>,
     /// A required header whose value is fixed by the spec (a single-value enum
     /// or a default): sent automatically, never asked of the caller.
     pub constant: Option<String>,

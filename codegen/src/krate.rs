@@ -12,11 +12,16 @@ use crate::ir::Api;
 /// workspace crate `generated/` holds the originals.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../generated/src/runtime/mod.rs")),
+    ("auth.rs", include_str!("../../generated/src/runtime/auth.rs")),
     ("client.rs", include_str!("../../generated/src/runtime/client.rs")),
+    ("download.rs", include_str!("../../generated/src/runtime/download.rs")),
     ("error.rs", include_str!("../../generated/src/runtime/error.rs")),
+    ("paginate.rs", include_str!("../../generated/src/runtime/paginate.rs")),
     ("params.rs", include_str!("../../generated/src/runtime/params.rs")),
+    ("poll.rs", include_str!("../../generated/src/runtime/poll.rs")),
     ("request.rs", include_str!("../../generated/src/runtime/request.rs")),
     ("response.rs", include_str!("../../generated/src/runtime/response.rs")),
+    ("retry.rs", include_str!("../../generated/src/runtime/retry.rs")),
     ("secret.rs", include_str!("../../generated/src/runtime/secret.rs")),
     ("wire_enum.rs", include_str!("../../generated/src/runtime/wire_enum.rs")),
 ];
@@ -24,13 +29,21 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
 /// Dependencies of every generated crate (the runtime's and the models').
 const DEPENDENCIES: &str = r#"bytes = "1"
 chrono = { version = "0.4.38", default-features = false, features = ["std", "clock", "serde"] }
+fastrand = "2"
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
 httpdate = "1"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "http2", "charset"] }
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "http2", "charset", "stream"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
+tokio = { version = "1", features = ["sync", "time", "fs", "io-util"] }
+tracing = { version = "0.1", default-features = false, features = ["std", "attributes"] }
+"#;
+
+/// Dev-dependencies of every generated crate: the runtime's own unit tests.
+const DEV_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "sync", "time", "fs", "io-util"] }
 "#;
 
 /// What to generate.
@@ -129,8 +142,9 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
     }
     out += "\n[dependencies]\n";
     out += DEPENDENCIES;
+    out += "\n[dev-dependencies]\n";
+    out += DEV_DEPENDENCIES;
     if let Some(dev) = &config.dev_dependencies {
-        out += "\n[dev-dependencies]\n";
         out += dev.trim_end();
         out += "\n";
     }

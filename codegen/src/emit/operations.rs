@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs::docs;
 use super::rust_type::{ident, rust_type, Scope, TypeIndex};
-use crate::ir::{Api, BodyKind, ErrorResponse, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::ir::{Api, BodyKind, ErrorResponse, Operation, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
 
 pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
     // Operations that map statuses to error bodies the same way share one decoder.
@@ -173,7 +173,7 @@ fn client_method(op: &Operation, _index: &TypeIndex<'_>) -> TokenStream {
 fn return_type(op: &Operation) -> TokenStream {
     match op.returns.kind {
         ResponseKind::Empty => quote!(()),
-        ResponseKind::Bytes => quote!(::bytes::Bytes),
+        ResponseKind::Bytes => quote!(crate::runtime::Download<super::ErrorBody>),
         ResponseKind::Text => quote!(String),
         ResponseKind::Json => rust_type(&op.returns.ty, Scope::Builders),
     }
@@ -263,17 +263,21 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
     }
     let returns = return_type(op);
     let finish = match op.returns.kind {
-        ResponseKind::Json => quote!(response.json()),
-        ResponseKind::Bytes => quote!(Ok(response.bytes())),
-        ResponseKind::Text => quote!(Ok(response.text())),
-        ResponseKind::Empty => quote!({ response.empty(); Ok(()) }),
+        ResponseKind::Json => quote!(self.send_raw().await?.json().await),
+        ResponseKind::Bytes => quote!(Ok(self.send_raw().await?.into_download())),
+        ResponseKind::Text => quote!(self.send_raw().await?.text().await),
+        ResponseKind::Empty => quote!(self.send_raw().await?.empty().await),
     };
     let http_method = ident(&op.http_method);
     let path = &op.path;
     let decoder = format_ident!("decode_error_{}", decoder);
     let doc = format!(" Request builder for [`Client::{method}`](super::Client::{method}).");
-    let send_doc = format!(" Send `{} {}` and decode the response.", op.http_method, op.path);
+    let send_doc = match op.returns.kind {
+        ResponseKind::Bytes => format!(" Send `{} {}` and stream the body (see [`crate::runtime::Download`]).", op.http_method, op.path),
+        _ => format!(" Send `{} {}` and decode the response.", op.http_method, op.path),
+    };
     let mut_request = if steps.is_empty() { quote!() } else { quote!(mut) };
+    let paging = op.pagination.as_ref().map(pagination_methods);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -288,6 +292,13 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
 
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#returns, super::Error> {
+                #finish
+            }
+
+            /// Send the request and return the response undecoded: status,
+            /// headers, and a body still to be read. Error statuses are
+            /// still turned into [`super::Error`].
+            pub async fn send_raw(self) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
                 let #mut_request request = crate::runtime::Request::new(
                     ::reqwest::Method::#http_method,
                     #op_id,
@@ -296,9 +307,10 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
                     #decoder,
                 );
                 #(#steps)*
-                let response = self.client.runtime().execute(request).await?;
-                #finish
+                self.client.runtime().execute(request).await
             }
+
+            #paging
         }
 
         impl ::std::future::IntoFuture for #name {
@@ -308,6 +320,52 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
+        }
+    }
+}
+
+/// `stream`, `collect_all` and `send_page` for `offset`/`limit` collections.
+/// The paging itself is the runtime's; this only says how to ask for a page.
+fn pagination_methods(p: &Pagination) -> TokenStream {
+    let item = rust_type(&p.item, Scope::Builders);
+    let offset = ident(&p.offset_field);
+    let limit = ident(&p.limit_field);
+    let page_size = Literal::i64_unsuffixed(p.page_size);
+    let (widen, narrow) = match p.index_type {
+        TypeRef::I64 => (quote!(|v| v), quote!(|v: i64| v)),
+        _ => (quote!(i64::from), quote!(|v: i64| i32::try_from(v).unwrap_or(i32::MAX))),
+    };
+    let stream_doc = format!(
+        " Every item of the collection, fetched lazily one page at a time, from the offset set on this \
+         builder (default 0) in pages of the limit set on it (default {}). At most one page is held \
+         in memory.",
+        p.page_size
+    );
+    quote! {
+        #[doc = #stream_doc]
+        pub fn stream(self) -> impl ::futures_util::Stream<Item = Result<#item, super::Error>> + Send + 'static {
+            let start = self.#offset.map_or(0, #widen);
+            let page_size = self.#limit.map_or(#page_size, #widen);
+            let narrow = #narrow;
+            crate::runtime::paginate(start, page_size, move |offset, limit| {
+                let mut page = self.clone();
+                page.#offset = Some(narrow(offset));
+                page.#limit = Some(narrow(limit));
+                page.send()
+            })
+        }
+
+        /// Every item of the collection in one vector (see [`Self::stream`]).
+        pub async fn collect_all(self) -> Result<Vec<#item>, super::Error> {
+            ::futures_util::TryStreamExt::try_collect(self.stream()).await
+        }
+
+        /// Send, returning the items with `X-Total-Count` (which the server
+        /// sends when the request has `count=true`).
+        pub async fn send_page(self) -> Result<crate::runtime::Page<#item>, super::Error> {
+            let response = self.send_raw().await?;
+            let total_count = response.total_count();
+            Ok(crate::runtime::Page { items: response.json().await?, total_count })
         }
     }
 }

@@ -93,6 +93,7 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
                         doc: None,
                         deprecated: false,
                         default: None,
+                        maximum: None,
                         constant: None,
                         explode: false,
                     });
@@ -109,6 +110,7 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
             };
             let (success, errors, default_error) = ctx.responses(types, op, &builder_name, &ptr)?;
             let returns = unify_success(types, &success, &ptr);
+            let pagination = pagination(&params, &returns);
             operations.push(Operation {
                 operation_id,
                 method_name,
@@ -124,6 +126,7 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
                 returns,
                 errors,
                 default_error,
+                pagination,
             });
         }
     }
@@ -161,6 +164,13 @@ fn param(
 ) -> Result<Param, Error> {
     let data = p.parameter_data_ref();
     let hint = format!("{builder_name}{}", names::type_name(&data.name));
+    let maximum = match &data.format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Integer(i)) => i.maximum,
+            _ => None,
+        },
+        _ => None,
+    };
     let (resolved, default, constant_enum) = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => {
             let sref = SRef::from(schema);
@@ -198,8 +208,35 @@ fn param(
         doc: data.description.clone().filter(|d| !d.trim().is_empty()),
         deprecated: data.deprecated.unwrap_or(false),
         default,
+        maximum,
         constant,
         explode,
+    })
+}
+
+/// `offset` and `limit` integer query parameters on an operation that returns
+/// a JSON array: a collection the client can page through.
+fn pagination(params: &[Param], returns: &Response) -> Option<crate::ir::Pagination> {
+    let TypeRef::Vec(item) = &returns.ty else { return None };
+    if returns.kind != ResponseKind::Json {
+        return None;
+    }
+    let find = |name: &str| {
+        params.iter().find(|p| {
+            p.location == ParamLocation::Query && p.name == name && !p.required && matches!(p.ty, TypeRef::I32 | TypeRef::I64)
+        })
+    };
+    let (offset, limit) = (find("offset")?, find("limit")?);
+    if offset.ty != limit.ty {
+        return None;
+    }
+    let page_size = limit.maximum.or_else(|| limit.default.as_ref()?.parse().ok()).filter(|n| *n > 0).unwrap_or(250);
+    Some(crate::ir::Pagination {
+        offset_field: offset.rust_name.clone(),
+        limit_field: limit.rust_name.clone(),
+        index_type: limit.ty.clone(),
+        page_size,
+        item: (**item).clone(),
     })
 }
 

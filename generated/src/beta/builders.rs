@@ -673,6 +673,15 @@ impl GetRoleMiningSessions {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningSessionResponse>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningSessions",
@@ -685,8 +694,51 @@ impl GetRoleMiningSessions {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningSessionResponse, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningSessionResponse>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningSessionResponse>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -715,6 +767,15 @@ impl CreateRoleMiningSessions {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "createRoleMiningSessions",
@@ -726,8 +787,7 @@ impl CreateRoleMiningSessions {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -756,6 +816,15 @@ impl GetRoleMiningSession {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningSession",
@@ -764,8 +833,7 @@ impl GetRoleMiningSession {
             decode_error_1,
         );
         request.path_param("sessionId", &self.session_id);
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -793,6 +861,15 @@ pub struct PatchRoleMiningSession {
 impl PatchRoleMiningSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
             "patchRoleMiningSession",
@@ -805,8 +882,7 @@ impl PatchRoleMiningSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -835,6 +911,15 @@ impl GetRoleMiningSessionStatus {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningSessionStatus, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningSessionStatus",
@@ -843,8 +928,7 @@ impl GetRoleMiningSessionStatus {
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -914,6 +998,15 @@ impl GetPotentialRoleSummaries {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleSummaries",
@@ -927,8 +1020,51 @@ impl GetPotentialRoleSummaries {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -961,6 +1097,15 @@ impl GetPotentialRole {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRole",
@@ -970,8 +1115,7 @@ impl GetPotentialRole {
         );
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1000,6 +1144,15 @@ pub struct PatchPotentialRoleSession {
 impl PatchPotentialRoleSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
             "patchPotentialRoleSession",
@@ -1013,8 +1166,7 @@ impl PatchPotentialRoleSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1078,6 +1230,15 @@ impl GetPotentialRoleApplications {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleApplications",
@@ -1091,8 +1252,51 @@ impl GetPotentialRoleApplications {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleApplication, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleApplication>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1159,6 +1363,15 @@ impl GetPotentialRoleEntitlements {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleEntitlements",
@@ -1172,8 +1385,51 @@ impl GetPotentialRoleEntitlements {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleEntitlements, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1256,6 +1512,15 @@ impl GetEntitlementsPotentialRole {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getEntitlementsPotentialRole",
@@ -1271,8 +1536,51 @@ impl GetEntitlementsPotentialRole {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningEntitlement, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningEntitlement>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1309,6 +1617,15 @@ impl GetEntitlementDistributionPotentialRole {
     pub async fn send(
         self,
     ) -> Result<::std::collections::HashMap<String, i32>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getEntitlementDistributionPotentialRole",
@@ -1319,8 +1636,7 @@ impl GetEntitlementDistributionPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.query("includeCommonAccess", self.include_common_access.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1351,6 +1667,15 @@ impl UpdateEntitlementsPotentialRole {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "updateEntitlementsPotentialRole",
@@ -1364,8 +1689,7 @@ impl UpdateEntitlementsPotentialRole {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1436,6 +1760,15 @@ impl GetIdentitiesPotentialRole {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getIdentitiesPotentialRole",
@@ -1450,8 +1783,48 @@ impl GetIdentitiesPotentialRole {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningIdentity, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::runtime::Page<super::models::RoleMiningIdentity>, super::Error> {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1477,8 +1850,19 @@ pub struct ExportRoleMiningPotentialRole {
 }
 
 impl ExportRoleMiningPotentialRole {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and decode the response.
-    pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
+    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`]).
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
+        Ok(self.send_raw().await?.into_download())
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "exportRoleMiningPotentialRole",
@@ -1489,13 +1873,12 @@ impl ExportRoleMiningPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.accept("application/zip, application/json");
-        let response = self.client.runtime().execute(request).await?;
-        Ok(response.bytes())
+        self.client.runtime().execute(request).await
     }
 }
 
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
-    type Output = Result<::bytes::Bytes, super::Error>;
+    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
@@ -1532,6 +1915,15 @@ impl ExportRoleMiningPotentialRoleAsync {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "exportRoleMiningPotentialRoleAsync",
@@ -1544,8 +1936,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1579,6 +1970,15 @@ impl ExportRoleMiningPotentialRoleStatus {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "exportRoleMiningPotentialRoleStatus",
@@ -1589,8 +1989,7 @@ impl ExportRoleMiningPotentialRoleStatus {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1620,8 +2019,19 @@ pub struct DownloadRoleMiningPotentialRoleZip {
 }
 
 impl DownloadRoleMiningPotentialRoleZip {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and decode the response.
-    pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
+    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`]).
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
+        Ok(self.send_raw().await?.into_download())
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "downloadRoleMiningPotentialRoleZip",
@@ -1633,13 +2043,12 @@ impl DownloadRoleMiningPotentialRoleZip {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
         request.accept("application/zip, application/json");
-        let response = self.client.runtime().execute(request).await?;
-        Ok(response.bytes())
+        self.client.runtime().execute(request).await
     }
 }
 
 impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
-    type Output = Result<::bytes::Bytes, super::Error>;
+    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
@@ -1694,6 +2103,15 @@ impl CreatePotentialRoleProvisionRequest {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRoleSummary, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "createPotentialRoleProvisionRequest",
@@ -1712,8 +2130,7 @@ impl CreatePotentialRoleProvisionRequest {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1784,6 +2201,15 @@ impl GetExcludedEntitlementsPotentialRole {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getExcludedEntitlementsPotentialRole",
@@ -1798,8 +2224,51 @@ impl GetExcludedEntitlementsPotentialRole {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningEntitlement, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningEntitlement>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1868,6 +2337,15 @@ impl GetAllPotentialRoleSummaries {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getAllPotentialRoleSummaries",
@@ -1880,8 +2358,51 @@ impl GetAllPotentialRoleSummaries {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1913,6 +2434,15 @@ impl GetRoleMiningPotentialRole {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningPotentialRole",
@@ -1921,8 +2451,7 @@ impl GetRoleMiningPotentialRole {
             decode_error_0,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1950,6 +2479,15 @@ pub struct PatchRoleMiningPotentialRole {
 impl PatchRoleMiningPotentialRole {
     /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
             "patchRoleMiningPotentialRole",
@@ -1962,8 +2500,7 @@ impl PatchRoleMiningPotentialRole {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -2025,6 +2562,15 @@ impl GetSavedPotentialRoles {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getSavedPotentialRoles",
@@ -2036,8 +2582,51 @@ impl GetSavedPotentialRoles {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningSessionDraftRoleDto, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningSessionDraftRoleDto>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -2104,6 +2693,15 @@ impl GetPotentialRoleSourceIdentityUsage {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleSourceIdentityUsage",
@@ -2117,8 +2715,51 @@ impl GetPotentialRoleSourceIdentityUsage {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleSourceUsage, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 

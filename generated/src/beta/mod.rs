@@ -53,6 +53,13 @@ impl Client {
         crate::runtime::Client::new(base_url, token).map(Self::from_runtime)
     }
 
+    /// A client configured from the environment: `SAIL_BASE_URL`, and
+    /// `SAIL_CLIENT_ID` + `SAIL_CLIENT_SECRET` or `SAIL_ACCESS_TOKEN`
+    /// (see [`crate::runtime::Client::from_env`]).
+    pub fn from_env() -> ::std::result::Result<Self, crate::runtime::ConfigError> {
+        crate::runtime::Client::from_env().map(Self::from_runtime)
+    }
+
     /// Use an existing connection (see [`crate::runtime::ClientBuilder`]).
     pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
         Client { runtime }

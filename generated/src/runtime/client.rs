@@ -1,18 +1,32 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use tracing::Instrument;
 
-use super::error::{error_facts, excerpt, ApiError, Error, RequestError, TransportError};
+use super::auth::{ClientCredentials, StaticToken, TokenProvider};
+use super::error::{error_facts, excerpt, ApiError, AuthFailure, Error, RequestError, TimeoutError, TransportError};
 use super::request::Request;
 use super::response::Response;
+use super::retry::{Failure, RetryPolicy};
 use super::secret::SecretString;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// A connection to one tenant: base URL, credentials and the HTTP client.
+/// Environment variables read by [`Client::from_env`] (the convention of
+/// SailPoint's CLI and SDKs).
+pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
+/// OAuth2 client id, with [`ENV_CLIENT_SECRET`].
+pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
+/// OAuth2 client secret, with [`ENV_CLIENT_ID`].
+pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
+/// A ready access token, used instead of client credentials.
+pub const ENV_ACCESS_TOKEN: &str = "SAIL_ACCESS_TOKEN";
+
+/// A connection to one tenant: base URL, credentials, retry policy and the
+/// HTTP client.
 ///
 /// Cheap to clone (the state is shared), so clone it into tasks freely.
 /// Each API module wraps it in its own `Client` with that API's operations.
@@ -25,14 +39,16 @@ struct Inner {
     http: reqwest::Client,
     /// Scheme, host and optional path prefix, without a trailing slash.
     base_url: String,
-    token: SecretString,
+    auth: Arc<dyn TokenProvider>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("token", &self.inner.token)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -43,8 +59,10 @@ impl fmt::Debug for Client {
 pub enum ConfigError {
     /// No base URL or tenant was given.
     MissingBaseUrl,
-    /// No access token was given.
+    /// No credentials were given.
     MissingToken,
+    /// [`Client::from_env`] found the environment incomplete; names what is missing.
+    MissingEnv(String),
     /// The base URL is not an absolute `http(s)` URL without query or fragment.
     InvalidBaseUrl(String),
     /// The HTTP client could not be created.
@@ -55,7 +73,10 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::MissingBaseUrl => f.write_str("no base URL: call `base_url(..)` or `tenant(..)`"),
-            ConfigError::MissingToken => f.write_str("no access token: call `access_token(..)`"),
+            ConfigError::MissingToken => {
+                f.write_str("no credentials: call `access_token(..)`, `client_credentials(..)` or `token_provider(..)`")
+            }
+            ConfigError::MissingEnv(what) => write!(f, "incomplete environment: {what}"),
             ConfigError::InvalidBaseUrl(why) => write!(f, "invalid base URL: {why}"),
             ConfigError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
         }
@@ -72,7 +93,15 @@ impl Client {
         Client::builder().base_url(base_url).access_token(token).build()
     }
 
-    /// Configure timeouts, user agent or your own `reqwest::Client`.
+    /// A client configured from the environment: `SAIL_BASE_URL`, and either
+    /// `SAIL_CLIENT_ID` + `SAIL_CLIENT_SECRET` (OAuth2 client credentials
+    /// against `{SAIL_BASE_URL}/oauth/token`) or `SAIL_ACCESS_TOKEN`.
+    pub fn from_env() -> Result<Client, ConfigError> {
+        Client::builder().with_env()?.build()
+    }
+
+    /// Configure credentials, retries, timeouts, user agent or your own
+    /// `reqwest::Client`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -82,52 +111,140 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Send a request built by a generated operation. A non-success status
-    /// becomes [`Error::Api`] with the body decoded as the spec declares.
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Send a request built by a generated operation, retrying as the policy
+    /// allows and refreshing the token once on 401. A final non-success
+    /// status becomes [`Error::Api`] with the body decoded as the spec
+    /// declares. Runs inside a `sailpoint.request` tracing span (operation,
+    /// method, status, attempt; never credentials).
     pub async fn execute<B>(&self, request: Request<B>) -> Result<Response<B>, Error<B>> {
         let operation_id = request.operation_id;
         if let Some(message) = request.problem {
             return Err(Error::Request(RequestError { operation_id, message }));
         }
+        let span = tracing::info_span!(
+            "sailpoint.request",
+            operation = operation_id,
+            method = %request.method,
+            path = %request.path_and_query(),
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+        );
+        self.execute_with_retries(request).instrument(span).await
+    }
+
+    async fn execute_with_retries<B>(&self, request: Request<B>) -> Result<Response<B>, Error<B>> {
+        let operation_id = request.operation_id;
         let url = format!("{}{}", self.inner.base_url, request.path_and_query());
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.inner.token.expose()))
-            .map_err(|_| Error::Request(RequestError {
-                operation_id,
-                message: "the access token contains characters not allowed in a header".into(),
-            }))?;
-        // Keeps the value out of HTTP/2 header compression tables and debug output.
-        authorization.set_sensitive(true);
+        let started = Instant::now();
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let token = self
+                .inner
+                .auth
+                .token()
+                .await
+                .map_err(|source| Error::Auth(AuthFailure { operation_id, source }))?;
+            let sent = self.send_once(&request, &url, &token).await;
+            let response = match sent {
+                Ok(response) => response,
+                Err(error) => {
+                    let failure = if error.is_connect() { Failure::Connect } else { Failure::Transport };
+                    if RetryPolicy::retryable(&request.method, failure) {
+                        if let Some(delay) = self.inner.retry.delay(attempt, started, None) {
+                            tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "request failed; retrying");
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                    }
+                    if error.is_timeout() {
+                        return Err(Error::Timeout(TimeoutError { operation_id, after: started.elapsed() }));
+                    }
+                    return Err(Error::Transport(TransportError { operation_id, source: error }));
+                }
+            };
+            let status = response.status();
+            tracing::Span::current().record("status", status.as_u16());
+            if status.is_success() {
+                return Ok(Response { operation_id, inner: response, _error: PhantomData });
+            }
+            if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed && self.inner.auth.invalidate(&token) {
+                refreshed = true;
+                tracing::info!("401: refreshing the access token and retrying once");
+                drain(response).await;
+                continue;
+            }
+            let retry_after = retry_after(response.headers(), SystemTime::now());
+            if RetryPolicy::retryable(&request.method, Failure::Status(status)) {
+                if let Some(delay) = self.inner.retry.delay(attempt, started, retry_after) {
+                    tracing::warn!(status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                    drain(response).await;
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            return Err(api_error(&request, response, retry_after, attempt).await);
+        }
+    }
+
+    async fn send_once<B>(&self, request: &Request<B>, url: &str, token: &SecretString) -> reqwest::Result<reqwest::Response> {
         let mut builder = self
             .inner
             .http
-            .request(request.method, url)
-            .headers(request.headers)
-            .header(AUTHORIZATION, authorization)
+            .request(request.method.clone(), url)
+            .headers(request.headers.clone())
             .header(ACCEPT, request.accept);
-        if let Some(body) = request.body {
-            builder = builder.body(body);
+        match HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+            Ok(mut authorization) => {
+                // Keeps the value out of HTTP/2 header tables and debug output.
+                authorization.set_sensitive(true);
+                builder = builder.header(AUTHORIZATION, authorization);
+            }
+            Err(_) => tracing::error!("the access token contains characters not allowed in a header; sent without it"),
         }
-        let transport = |source| Error::Transport(TransportError { operation_id, source });
-        let response = builder.send().await.map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        if status.is_success() {
-            return Ok(Response { operation_id, status, headers, body, _error: PhantomData });
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
         }
-        let facts = error_facts(&body);
-        Err(Error::Api(Box::new(ApiError {
-            operation_id,
-            status,
-            body: (request.decode_error)(status.as_u16(), &body).ok(),
-            body_excerpt: excerpt(&body, 512),
-            tracking_id: facts.tracking_id,
-            detail_code: facts.detail_code,
-            message: facts.message,
-            retry_after: retry_after(&headers, SystemTime::now()),
-            headers,
-        })))
+        builder.send().await
     }
+}
+
+/// Read what is left of a response we are not going to use, so the
+/// connection goes back to the pool (bounded: a large body is dropped).
+async fn drain(response: reqwest::Response) {
+    if response.content_length().is_some_and(|n| n <= 64 * 1024) {
+        let _ = response.bytes().await;
+    }
+}
+
+async fn api_error<B>(request: &Request<B>, response: reqwest::Response, retry_after: Option<Duration>, attempts: u32) -> Error<B> {
+    let operation_id = request.operation_id;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(source) => return Error::Transport(TransportError { operation_id, source }),
+    };
+    let facts = error_facts(&body);
+    Error::Api(Box::new(ApiError {
+        operation_id,
+        status,
+        body: (request.decode_error)(status.as_u16(), &body).ok(),
+        body_excerpt: excerpt(&body, 512),
+        tracking_id: facts.tracking_id,
+        detail_code: facts.detail_code,
+        message: facts.message,
+        retry_after,
+        attempts,
+        headers,
+    }))
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
@@ -144,18 +261,32 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 #[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    token: Option<SecretString>,
+    auth: Option<Credentials>,
+    retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
 }
 
+enum Credentials {
+    Token(SecretString),
+    OAuth { client_id: String, client_secret: SecretString },
+    Provider(Arc<dyn TokenProvider>),
+}
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.auth {
+            None => "none".to_owned(),
+            Some(Credentials::Token(_)) => "access token <redacted>".to_owned(),
+            Some(Credentials::OAuth { client_id, .. }) => format!("client credentials for {client_id}, secret <redacted>"),
+            Some(Credentials::Provider(p)) => format!("{p:?}"),
+        };
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("token", &self.token)
+            .field("auth", &auth)
+            .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -175,9 +306,57 @@ impl ClientBuilder {
         self.base_url(format!("https://{tenant}.api.identitynow.com"))
     }
 
-    /// The bearer token sent with every request.
+    /// A fixed bearer token (never refreshed).
     pub fn access_token(mut self, token: impl Into<SecretString>) -> Self {
-        self.token = Some(token.into());
+        self.auth = Some(Credentials::Token(token.into()));
+        self
+    }
+
+    /// OAuth2 client credentials, exchanged at `{base_url}/oauth/token`;
+    /// the token is cached and refreshed before it expires.
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        self.auth = Some(Credentials::OAuth { client_id: client_id.into(), client_secret: client_secret.into() });
+        self
+    }
+
+    /// Any other way of getting tokens.
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.auth = Some(Credentials::Provider(provider));
+        self
+    }
+
+    /// Take the base URL and credentials from `SAIL_BASE_URL` and either
+    /// `SAIL_CLIENT_ID` + `SAIL_CLIENT_SECRET` or `SAIL_ACCESS_TOKEN`.
+    pub fn with_env(self) -> Result<Self, ConfigError> {
+        self.with_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    fn with_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let base_url = lookup(ENV_BASE_URL);
+        let client = (lookup(ENV_CLIENT_ID), lookup(ENV_CLIENT_SECRET));
+        let token = lookup(ENV_ACCESS_TOKEN);
+        let mut missing = Vec::new();
+        if base_url.is_none() {
+            missing.push(ENV_BASE_URL.to_owned());
+        }
+        match (client, token) {
+            ((Some(id), Some(secret)), _) => self = self.client_credentials(id, secret),
+            (_, Some(token)) => self = self.access_token(token),
+            ((Some(_), None), None) => missing.push(ENV_CLIENT_SECRET.to_owned()),
+            ((None, Some(_)), None) => missing.push(ENV_CLIENT_ID.to_owned()),
+            ((None, None), None) => {
+                missing.push(format!("{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (or {ENV_ACCESS_TOKEN})"))
+            }
+        }
+        if !missing.is_empty() {
+            return Err(ConfigError::MissingEnv(format!("set {}", missing.join(", "))));
+        }
+        Ok(self.base_url(base_url.unwrap_or_default()))
+    }
+
+    /// Retry settings; [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -208,7 +387,6 @@ impl ClientBuilder {
     /// Check the configuration and build the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = normalize_base_url(self.base_url.as_deref().ok_or(ConfigError::MissingBaseUrl)?)?;
-        let token = self.token.ok_or(ConfigError::MissingToken)?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -218,7 +396,15 @@ impl ClientBuilder {
                 .build()
                 .map_err(ConfigError::Http)?,
         };
-        Ok(Client { inner: Arc::new(Inner { http, base_url, token }) })
+        let auth: Arc<dyn TokenProvider> = match self.auth.ok_or(ConfigError::MissingToken)? {
+            Credentials::Token(token) => Arc::new(StaticToken(token)),
+            Credentials::OAuth { client_id, client_secret } => Arc::new(
+                ClientCredentials::new(format!("{base_url}/oauth/token"), client_id, client_secret).with_http_client(http.clone()),
+            ),
+            Credentials::Provider(provider) => provider,
+        };
+        let retry = self.retry.unwrap_or_default();
+        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry }) })
     }
 }
 
@@ -255,6 +441,25 @@ mod tests {
         let shown = format!("{client:?} {:?}", Client::builder().access_token("s3cr3t-token"));
         assert!(!shown.contains("s3cr3t"), "{shown}");
         assert!(shown.contains("acme.api.identitynow.com"));
+    }
+
+    #[test]
+    fn environment_lookup_names_what_is_missing() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        };
+        let message = |pairs| Client::builder().with_lookup(env(pairs)).unwrap_err().to_string();
+        assert_eq!(message(&[]), "incomplete environment: set SAIL_BASE_URL, SAIL_CLIENT_ID and SAIL_CLIENT_SECRET (or SAIL_ACCESS_TOKEN)");
+        assert_eq!(message(&[("SAIL_BASE_URL", "https://a"), ("SAIL_CLIENT_ID", "id")]), "incomplete environment: set SAIL_CLIENT_SECRET");
+        let built = Client::builder()
+            .with_lookup(env(&[("SAIL_BASE_URL", "https://acme.api.identitynow.com"), ("SAIL_CLIENT_ID", "id"), ("SAIL_CLIENT_SECRET", "shh-secret")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        let shown = format!("{built:?}");
+        assert!(shown.contains("https://acme.api.identitynow.com/oauth/token") && !shown.contains("shh-secret"), "{shown}");
+        let built = Client::builder().with_lookup(env(&[("SAIL_BASE_URL", "https://a"), ("SAIL_ACCESS_TOKEN", "tok-123")])).unwrap().build().unwrap();
+        assert!(!format!("{built:?}").contains("tok-123"));
     }
 
     #[test]

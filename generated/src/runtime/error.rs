@@ -20,6 +20,12 @@ pub enum Error<B> {
     Transport(TransportError),
     /// The request could not be built from the arguments given.
     Request(RequestError),
+    /// No access token could be obtained.
+    Auth(AuthFailure),
+    /// The request, or a wait for a server-side job, took too long.
+    Timeout(TimeoutError),
+    /// Writing a download to its destination failed.
+    Io(IoError),
 }
 
 impl<B> Error<B> {
@@ -39,7 +45,15 @@ impl<B> Error<B> {
             Error::Decode(e) => e.operation_id,
             Error::Transport(e) => e.operation_id,
             Error::Request(e) => e.operation_id,
+            Error::Auth(e) => e.operation_id,
+            Error::Timeout(e) => e.operation_id,
+            Error::Io(e) => e.operation_id,
         }
+    }
+
+    /// How long the server asked us to wait before trying again (429, 503).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_api().and_then(|e| e.retry_after)
     }
 
     /// The API error, if the server answered with an error status.
@@ -58,6 +72,9 @@ impl<B> fmt::Display for Error<B> {
             Error::Decode(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Request(e) => e.fmt(f),
+            Error::Auth(e) => e.fmt(f),
+            Error::Timeout(e) => e.fmt(f),
+            Error::Io(e) => e.fmt(f),
         }
     }
 }
@@ -67,6 +84,8 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
         match self {
             Error::Transport(e) => Some(&e.source),
             Error::Decode(e) => Some(&e.source),
+            Error::Auth(e) => Some(&e.source),
+            Error::Io(e) => Some(&e.source),
             _ => None,
         }
     }
@@ -93,6 +112,8 @@ pub struct ApiError<B> {
     pub message: Option<String>,
     /// How long the server asked us to wait (`Retry-After`), if it did.
     pub retry_after: Option<Duration>,
+    /// Attempts made, retries included.
+    pub attempts: u32,
     /// All response headers.
     pub headers: HeaderMap,
 }
@@ -172,6 +193,54 @@ impl fmt::Display for RequestError {
     }
 }
 
+/// No access token could be obtained for the request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AuthFailure {
+    /// The operation that needed the token.
+    pub operation_id: &'static str,
+    /// What the token provider reported.
+    pub source: super::auth::AuthError,
+}
+
+impl fmt::Display for AuthFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: no access token: {}", self.operation_id, self.source)
+    }
+}
+
+/// Something took longer than allowed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TimeoutError {
+    /// The operation that timed out (or whose job was waited for).
+    pub operation_id: &'static str,
+    /// How long it ran.
+    pub after: Duration,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: timed out after {:.1} s", self.operation_id, self.after.as_secs_f64())
+    }
+}
+
+/// A download could not be written out.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct IoError {
+    /// The download's operation.
+    pub operation_id: &'static str,
+    /// The I/O error.
+    pub source: std::io::Error,
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: writing the download failed: {}", self.operation_id, self.source)
+    }
+}
+
 /// The first `limit` characters of a body, lossily decoded.
 pub(crate) fn excerpt(body: &[u8], limit: usize) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(limit * 4)]);
@@ -242,6 +311,7 @@ mod tests {
             detail_code: Some("404 Not found".into()),
             message: Some("no such session".into()),
             retry_after: None,
+            attempts: 1,
             headers: HeaderMap::new(),
         };
         assert_eq!(

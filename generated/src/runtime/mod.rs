@@ -1,23 +1,34 @@
 //! The hand-written runtime every generated operation calls: the HTTP client
-//! and its configuration, request building (percent-encoding, query strings,
-//! headers), response decoding and the error types.
+//! and its configuration (credentials, retries, timeouts), request building
+//! (percent-encoding, query strings, headers), response decoding, downloads,
+//! pagination, job polling and the error types.
 //!
 //! Nothing here knows about role mining: the generator copies this module
 //! verbatim into every crate it writes.
 
+mod auth;
 mod client;
+mod download;
 mod error;
+mod paginate;
 mod params;
+mod poll;
 mod request;
 mod response;
+mod retry;
 mod secret;
 mod wire_enum;
 
-pub use client::{Client, ClientBuilder, ConfigError};
-pub use error::{ApiError, DecodeError, Error, RequestError, TransportError};
+pub use auth::{AuthError, ClientCredentials, StaticToken, TokenFuture, TokenProvider};
+pub use client::{Client, ClientBuilder, ConfigError, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
+pub use download::Download;
+pub use error::{ApiError, AuthFailure, DecodeError, Error, IoError, RequestError, TimeoutError, TransportError};
+pub use paginate::{paginate, Page};
 pub use params::ParamValue;
+pub use poll::{poll_until, PollPolicy};
 pub use request::Request;
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use secret::SecretString;
 #[doc(hidden)]
 pub use wire_enum::deserialize_wire_enum;

@@ -5,74 +5,104 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{excerpt, DecodeError, Error};
+use super::download::Download;
+use super::error::{excerpt, DecodeError, Error, TransportError};
 
-/// A success response, body fully read, waiting to be decoded.
+/// A success response whose body has not been read yet.
 pub struct Response<B> {
     pub(crate) operation_id: &'static str,
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
+    pub(crate) inner: reqwest::Response,
     pub(crate) _error: PhantomData<fn() -> B>,
 }
 
 impl<B> Response<B> {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.inner.status()
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.inner.headers()
     }
 
-    /// Decode a JSON body. An empty body decodes as JSON `null` (so it fits
-    /// `Option`, `()` and free-form values). On a mismatch the error names
-    /// the path of the offending field.
-    pub fn json<T: DeserializeOwned>(self) -> Result<T, Error<B>> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &self.body };
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let decoded = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| (e.path().to_string(), e.into_inner()))
-            .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
-        decoded.map_err(|(path, source)| {
-            Error::Decode(Box::new(DecodeError {
-                operation_id: self.operation_id,
-                status: self.status,
-                path,
-                body_excerpt: excerpt(&self.body, 512),
-                source,
-            }))
-        })
+    /// `X-Total-Count`: the size of the whole collection, sent by list
+    /// operations when the request asked for it (`count=true`).
+    pub fn total_count(&self) -> Option<u64> {
+        self.headers().get("x-total-count")?.to_str().ok()?.trim().parse().ok()
     }
 
-    /// The raw body.
-    pub fn bytes(self) -> Bytes {
-        self.body
+    async fn read(self) -> Result<(StatusCode, Bytes), Error<B>> {
+        let operation_id = self.operation_id;
+        let status = self.inner.status();
+        let body = self.inner.bytes().await.map_err(|source| Error::Transport(TransportError { operation_id, source }))?;
+        Ok((status, body))
     }
 
-    /// The body as text (invalid UTF-8 is replaced).
-    pub fn text(self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+    /// Read and decode a JSON body. An empty body decodes as JSON `null` (so
+    /// it fits `Option`, `()` and free-form values). On a mismatch the error
+    /// names the path of the offending field.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, Error<B>> {
+        let operation_id = self.operation_id;
+        let (status, body) = self.read().await?;
+        decode_json(operation_id, status, &body)
     }
 
-    /// Discard the body.
-    pub fn empty(self) {}
+    /// Read the whole body.
+    pub async fn bytes(self) -> Result<Bytes, Error<B>> {
+        Ok(self.read().await?.1)
+    }
+
+    /// Read the body as text (invalid UTF-8 is replaced).
+    pub async fn text(self) -> Result<String, Error<B>> {
+        Ok(String::from_utf8_lossy(&self.read().await?.1).into_owned())
+    }
+
+    /// Read and discard the body (so the connection can be reused).
+    pub async fn empty(self) -> Result<(), Error<B>> {
+        self.read().await.map(|_| ())
+    }
+
+    /// Stream the body instead of reading it into memory.
+    pub fn into_download(self) -> Download<B> {
+        Download::new(self.operation_id, self.inner)
+    }
+}
+
+/// Decode JSON: the plain serde_json fast path first; only when it fails,
+/// decode again tracking the path so the error can name the field.
+pub(crate) fn decode_json<T: DeserializeOwned, B>(
+    operation_id: &'static str,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error<B>> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let decoded = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
+    let (path, source) = match decoded {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    Err(Error::Decode(Box::new(DecodeError {
+        operation_id,
+        status,
+        path,
+        body_excerpt: excerpt(body, 512),
+        source,
+    })))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn response(body: &'static str) -> Response<()> {
-        Response {
-            operation_id: "op",
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            body: Bytes::from_static(body.as_bytes()),
-            _error: PhantomData,
-        }
+    fn decode<T: DeserializeOwned>(body: &str) -> Result<T, Error<()>> {
+        decode_json("op", StatusCode::OK, body.as_bytes())
     }
 
     #[derive(serde::Deserialize, Debug)]
@@ -83,7 +113,7 @@ mod tests {
 
     #[test]
     fn decode_error_names_the_field_path() {
-        let err = response(r#"[{"count":1},{"count":"x"}]"#).json::<Vec<Item>>().unwrap_err();
+        let err = decode::<Vec<Item>>(r#"[{"count":1},{"count":"x"}]"#).unwrap_err();
         let Error::Decode(e) = err else { panic!("expected a decode error") };
         assert_eq!(e.path, "[1].count");
         assert!(e.to_string().contains("`[1].count`"), "{e}");
@@ -91,8 +121,8 @@ mod tests {
 
     #[test]
     fn empty_body_is_null_and_trailing_garbage_is_an_error() {
-        assert_eq!(response("").json::<Option<i32>>().unwrap(), None);
-        assert_eq!(response(" ").json::<serde_json::Value>().unwrap(), serde_json::Value::Null);
-        assert!(response("1 2").json::<i32>().is_err());
+        assert_eq!(decode::<Option<i32>>("").unwrap(), None);
+        assert_eq!(decode::<serde_json::Value>(" ").unwrap(), serde_json::Value::Null);
+        assert!(decode::<i32>("1 2").is_err());
     }
 }

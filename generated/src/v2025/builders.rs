@@ -673,6 +673,15 @@ impl GetRoleMiningSessions {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningSessionDto>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningSessions",
@@ -686,8 +695,51 @@ impl GetRoleMiningSessions {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningSessionDto, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningSessionDto>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningSessionDto>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -716,6 +768,15 @@ impl CreateRoleMiningSessions {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "createRoleMiningSessions",
@@ -728,8 +789,7 @@ impl CreateRoleMiningSessions {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -758,6 +818,15 @@ impl GetRoleMiningSession {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningSession",
@@ -767,8 +836,7 @@ impl GetRoleMiningSession {
         );
         request.path_param("sessionId", &self.session_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -796,6 +864,15 @@ pub struct PatchRoleMiningSession {
 impl PatchRoleMiningSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
             "patchRoleMiningSession",
@@ -809,8 +886,7 @@ impl PatchRoleMiningSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -839,6 +915,15 @@ impl GetRoleMiningSessionStatus {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningSessionStatus, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningSessionStatus",
@@ -848,8 +933,7 @@ impl GetRoleMiningSessionStatus {
         );
         request.path_param("sessionId", &self.session_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -919,6 +1003,15 @@ impl GetPotentialRoleSummaries {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleSummaries",
@@ -933,8 +1026,51 @@ impl GetPotentialRoleSummaries {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -967,6 +1103,15 @@ impl GetPotentialRole {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRole",
@@ -977,8 +1122,7 @@ impl GetPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1007,6 +1151,15 @@ pub struct PatchPotentialRoleSession {
 impl PatchPotentialRoleSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
             "patchPotentialRoleSession",
@@ -1021,8 +1174,7 @@ impl PatchPotentialRoleSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1086,6 +1238,15 @@ impl GetPotentialRoleApplications {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleApplications",
@@ -1100,8 +1261,51 @@ impl GetPotentialRoleApplications {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleApplication, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleApplication>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1168,6 +1372,15 @@ impl GetPotentialRoleEntitlements {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleEntitlements",
@@ -1182,8 +1395,51 @@ impl GetPotentialRoleEntitlements {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleEntitlements, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1266,6 +1522,15 @@ impl GetEntitlementsPotentialRole {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getEntitlementsPotentialRole",
@@ -1282,8 +1547,51 @@ impl GetEntitlementsPotentialRole {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningEntitlement, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningEntitlement>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1320,6 +1628,15 @@ impl GetEntitlementDistributionPotentialRole {
     pub async fn send(
         self,
     ) -> Result<::std::collections::HashMap<String, i32>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getEntitlementDistributionPotentialRole",
@@ -1331,8 +1648,7 @@ impl GetEntitlementDistributionPotentialRole {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.query("includeCommonAccess", self.include_common_access.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1363,6 +1679,15 @@ impl UpdateEntitlementsPotentialRole {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "updateEntitlementsPotentialRole",
@@ -1377,8 +1702,7 @@ impl UpdateEntitlementsPotentialRole {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1449,6 +1773,15 @@ impl GetIdentitiesPotentialRole {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getIdentitiesPotentialRole",
@@ -1464,8 +1797,48 @@ impl GetIdentitiesPotentialRole {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningIdentity, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::runtime::Page<super::models::RoleMiningIdentity>, super::Error> {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1491,8 +1864,19 @@ pub struct ExportRoleMiningPotentialRole {
 }
 
 impl ExportRoleMiningPotentialRole {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and decode the response.
-    pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
+    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`]).
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
+        Ok(self.send_raw().await?.into_download())
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "exportRoleMiningPotentialRole",
@@ -1504,13 +1888,12 @@ impl ExportRoleMiningPotentialRole {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
         request.accept("application/zip, application/json");
-        let response = self.client.runtime().execute(request).await?;
-        Ok(response.bytes())
+        self.client.runtime().execute(request).await
     }
 }
 
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
-    type Output = Result<::bytes::Bytes, super::Error>;
+    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
@@ -1547,6 +1930,15 @@ impl ExportRoleMiningPotentialRoleAsync {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "exportRoleMiningPotentialRoleAsync",
@@ -1560,8 +1952,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1595,6 +1986,15 @@ impl ExportRoleMiningPotentialRoleStatus {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "exportRoleMiningPotentialRoleStatus",
@@ -1606,8 +2006,7 @@ impl ExportRoleMiningPotentialRoleStatus {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1637,8 +2036,19 @@ pub struct DownloadRoleMiningPotentialRoleZip {
 }
 
 impl DownloadRoleMiningPotentialRoleZip {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and decode the response.
-    pub async fn send(self) -> Result<::bytes::Bytes, super::Error> {
+    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`]).
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
+        Ok(self.send_raw().await?.into_download())
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "downloadRoleMiningPotentialRoleZip",
@@ -1651,13 +2061,12 @@ impl DownloadRoleMiningPotentialRoleZip {
         request.path_param("exportId", &self.export_id);
         request.header("X-SailPoint-Experimental", Some("true"));
         request.accept("application/zip, application/json");
-        let response = self.client.runtime().execute(request).await?;
-        Ok(response.bytes())
+        self.client.runtime().execute(request).await
     }
 }
 
 impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
-    type Output = Result<::bytes::Bytes, super::Error>;
+    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
     type IntoFuture = ::std::pin::Pin<
         Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
@@ -1712,6 +2121,15 @@ impl CreatePotentialRoleProvisionRequest {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRoleSummary, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
             "createPotentialRoleProvisionRequest",
@@ -1731,8 +2149,7 @@ impl CreatePotentialRoleProvisionRequest {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1803,6 +2220,15 @@ impl GetExcludedEntitlementsPotentialRole {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getExcludedEntitlementsPotentialRole",
@@ -1818,8 +2244,51 @@ impl GetExcludedEntitlementsPotentialRole {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningEntitlement, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningEntitlement>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1888,6 +2357,15 @@ impl GetAllPotentialRoleSummaries {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getAllPotentialRoleSummaries",
@@ -1901,8 +2379,51 @@ impl GetAllPotentialRoleSummaries {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -1934,6 +2455,15 @@ impl GetRoleMiningPotentialRole {
     pub async fn send(
         self,
     ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getRoleMiningPotentialRole",
@@ -1943,8 +2473,7 @@ impl GetRoleMiningPotentialRole {
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -1972,6 +2501,15 @@ pub struct PatchPotentialRole {
 impl PatchPotentialRole {
     /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
     pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
             "patchPotentialRole",
@@ -1985,8 +2523,7 @@ impl PatchPotentialRole {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
     }
 }
 
@@ -2048,6 +2585,15 @@ impl GetSavedPotentialRoles {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getSavedPotentialRoles",
@@ -2060,8 +2606,51 @@ impl GetSavedPotentialRoles {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningSessionDraftRoleDto, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningSessionDraftRoleDto>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
@@ -2128,6 +2717,15 @@ impl GetPotentialRoleSourceIdentityUsage {
     pub async fn send(
         self,
     ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
+        self.send_raw().await?.json().await
+    }
+
+    /// Send the request and return the response undecoded: status,
+    /// headers, and a body still to be read. Error statuses are
+    /// still turned into [`super::Error`].
+    pub async fn send_raw(
+        self,
+    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
             "getPotentialRoleSourceIdentityUsage",
@@ -2142,8 +2740,51 @@ impl GetPotentialRoleSourceIdentityUsage {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        let response = self.client.runtime().execute(request).await?;
-        response.json()
+        self.client.runtime().execute(request).await
+    }
+
+    /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
+    pub fn stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<super::models::RoleMiningPotentialRoleSourceUsage, super::Error>,
+    > + Send + 'static {
+        let start = self.offset.map_or(0, i64::from);
+        let page_size = self.limit.map_or(250, i64::from);
+        let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        crate::runtime::paginate(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = Some(narrow(offset));
+                page.limit = Some(narrow(limit));
+                page.send()
+            },
+        )
+    }
+
+    /// Every item of the collection in one vector (see [`Self::stream`]).
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
+        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    /// Send, returning the items with `X-Total-Count` (which the server
+    /// sends when the request has `count=true`).
+    pub async fn send_page(
+        self,
+    ) -> Result<
+        crate::runtime::Page<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::Error,
+    > {
+        let response = self.send_raw().await?;
+        let total_count = response.total_count();
+        Ok(crate::runtime::Page {
+            items: response.json().await?,
+            total_count,
+        })
     }
 }
 
