@@ -55,6 +55,10 @@ pub struct CrateConfig {
     pub repository: Option<String>,
     pub keywords: Vec<String>,
     pub apis: Vec<ApiConfig>,
+    /// Hand-written modules beside the generated ones that `lib.rs` declares.
+    pub hand_written_modules: Vec<String>,
+    /// Criterion benchmarks (`benches/<name>.rs`, `harness = false`).
+    pub benches: Vec<String>,
     /// Copy the runtime into the crate (standalone crates). The workspace
     /// crate keeps the hand-written originals instead.
     pub include_runtime: bool,
@@ -148,6 +152,9 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
         out += dev.trim_end();
         out += "\n";
     }
+    for bench in &config.benches {
+        out += &format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench));
+    }
     out
 }
 
@@ -214,12 +221,17 @@ fn lib_rs(config: &CrateConfig) -> TokenStream {
             }
         }
     });
+    let hand_written = config.hand_written_modules.iter().map(|m| {
+        let module = format_ident!("{}", m);
+        quote!(pub mod #module;)
+    });
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
         pub mod runtime;
+        #(#hand_written)*
         #(#modules)*
 
         pub use runtime::{Client, ClientBuilder, ConfigError, SecretString};

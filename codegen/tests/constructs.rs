@@ -29,6 +29,8 @@ fn models_rs(api: Api) -> String {
         repository: None,
         keywords: vec![],
         apis: vec![ApiConfig { module: "api".into(), spec_label: "t.yaml".into(), api }],
+        hand_written_modules: vec![],
+        benches: vec![],
         include_runtime: false,
         features: false,
         dev_dependencies: None,

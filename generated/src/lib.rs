@@ -18,6 +18,8 @@
 #![warn(missing_docs)]
 pub mod runtime;
 
+pub mod jobs;
+
 #[cfg(feature = "beta")]
 pub mod beta;
 

@@ -12,6 +12,10 @@ pub const GENERATE_COMMAND: &str = "cargo xtask generate";
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CrateFile {
+    #[serde(default)]
+    hand_written_modules: Vec<String>,
+    #[serde(default)]
+    benches: Vec<String>,
     package: Package,
     api: Vec<ApiEntry>,
     #[serde(rename = "dev-dependencies")]
@@ -71,6 +75,8 @@ pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<Crate
         repository: file.package.repository,
         keywords: file.package.keywords,
         apis,
+        hand_written_modules: file.hand_written_modules,
+        benches: file.benches,
         include_runtime: false,
         features: true,
         dev_dependencies,

@@ -26,6 +26,8 @@ pub enum Error<B> {
     Timeout(TimeoutError),
     /// Writing a download to its destination failed.
     Io(IoError),
+    /// A server-side job (e.g. an export) reported failure or an unusable state.
+    Job(JobError),
 }
 
 impl<B> Error<B> {
@@ -48,6 +50,7 @@ impl<B> Error<B> {
             Error::Auth(e) => e.operation_id,
             Error::Timeout(e) => e.operation_id,
             Error::Io(e) => e.operation_id,
+            Error::Job(e) => e.operation_id,
         }
     }
 
@@ -75,6 +78,7 @@ impl<B> fmt::Display for Error<B> {
             Error::Auth(e) => e.fmt(f),
             Error::Timeout(e) => e.fmt(f),
             Error::Io(e) => e.fmt(f),
+            Error::Job(e) => e.fmt(f),
         }
     }
 }
@@ -238,6 +242,29 @@ pub struct IoError {
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: writing the download failed: {}", self.operation_id, self.source)
+    }
+}
+
+/// A server-side job failed or answered with something unusable.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct JobError {
+    /// The operation that reported it.
+    pub operation_id: &'static str,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl JobError {
+    /// A job error for `operation_id`.
+    pub fn new(operation_id: &'static str, message: impl Into<String>) -> Self {
+        JobError { operation_id, message: message.into() }
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation_id, self.message)
     }
 }
 
