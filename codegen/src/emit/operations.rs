@@ -343,7 +343,7 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
     );
     quote! {
         #[doc = #stream_doc]
-        pub fn stream(self) -> impl ::futures_util::Stream<Item = Result<#item, super::Error>> + Send + 'static {
+        pub fn stream(self) -> crate::runtime::ItemStream<#item, super::Error> {
             let start = self.#offset.map_or(0, #widen);
             let page_size = self.#limit.map_or(#page_size, #widen);
             let narrow = #narrow;

@@ -23,7 +23,7 @@ pub use auth::{AuthError, ClientCredentials, StaticToken, TokenFuture, TokenProv
 pub use client::{Client, ClientBuilder, ConfigError, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
 pub use download::Download;
 pub use error::{ApiError, AuthFailure, DecodeError, Error, IoError, JobError, RequestError, TimeoutError, TransportError};
-pub use paginate::{paginate, Page};
+pub use paginate::{paginate, ItemStream, Page};
 pub use params::ParamValue;
 pub use poll::{poll_until, PollPolicy};
 pub use request::Request;

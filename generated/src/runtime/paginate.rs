@@ -1,8 +1,13 @@
 //! Lazily walking `offset`/`limit` collections.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
+
+/// The items of a collection, fetched page by page. Boxed, so it can be
+/// polled directly: `while let Some(item) = stream.next().await`.
+pub type ItemStream<T, E> = Pin<Box<dyn Stream<Item = Result<T, E>> + Send>>;
 
 /// One page of a collection, with the total size when the server sent it
 /// (`X-Total-Count`, for requests made with `count=true`).
@@ -18,23 +23,24 @@ pub struct Page<T> {
 /// `fetch(offset, limit)` only when the previous page is used up. Stops after
 /// a page shorter than `page_size`, or at the first error. Holds at most one
 /// page in memory, however long the collection.
-pub fn paginate<T, E, F, Fut>(start: i64, page_size: i64, fetch: F) -> impl Stream<Item = Result<T, E>> + Send
+pub fn paginate<T, E, F, Fut>(start: i64, page_size: i64, fetch: F) -> ItemStream<T, E>
 where
-    T: Send,
-    E: Send,
-    F: FnMut(i64, i64) -> Fut + Send,
-    Fut: Future<Output = Result<Vec<T>, E>> + Send,
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnMut(i64, i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>, E>> + Send + 'static,
 {
     let page_size = page_size.max(1);
     let state = (Some(start.max(0)), fetch);
-    stream::try_unfold(state, move |(offset, mut fetch)| async move {
+    let items = stream::try_unfold(state, move |(offset, mut fetch)| async move {
         let Some(offset) = offset else { return Ok(None) };
         let items = fetch(offset, page_size).await?;
         let next = (items.len() as i64 == page_size).then_some(offset + page_size);
         Ok(Some((items, (next, fetch))))
     })
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
+    .try_flatten();
+    Box::pin(items)
 }
 
 #[cfg(test)]
@@ -63,10 +69,10 @@ mod tests {
     async fn stops_at_the_first_error_and_fetches_lazily() {
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = calls.clone();
-        let mut stream = Box::pin(paginate(10, 2, move |offset, _| {
+        let mut stream = paginate(10, 2, move |offset, _| {
             counter.fetch_add(1, Ordering::SeqCst);
             async move { if offset < 14 { Ok(vec![offset, offset + 1]) } else { Err("boom") } }
-        }));
+        });
         assert_eq!(stream.next().await, Some(Ok(10)));
         assert_eq!(calls.load(Ordering::SeqCst), 1, "the second page is not fetched before it is needed");
         let rest: Vec<_> = stream.collect().await;

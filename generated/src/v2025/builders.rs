@@ -701,9 +701,7 @@ impl GetRoleMiningSessions {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningSessionDto, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<super::models::RoleMiningSessionDto, super::Error> {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -1032,9 +1030,10 @@ impl GetPotentialRoleSummaries {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<
+        super::models::RoleMiningPotentialRoleSummary,
+        super::Error,
+    > {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -1267,9 +1266,10 @@ impl GetPotentialRoleApplications {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningPotentialRoleApplication, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<
+        super::models::RoleMiningPotentialRoleApplication,
+        super::Error,
+    > {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -1401,9 +1401,10 @@ impl GetPotentialRoleEntitlements {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningPotentialRoleEntitlements, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<
+        super::models::RoleMiningPotentialRoleEntitlements,
+        super::Error,
+    > {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -1553,9 +1554,7 @@ impl GetEntitlementsPotentialRole {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningEntitlement, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<super::models::RoleMiningEntitlement, super::Error> {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -1803,9 +1802,7 @@ impl GetIdentitiesPotentialRole {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningIdentity, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<super::models::RoleMiningIdentity, super::Error> {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -2250,9 +2247,7 @@ impl GetExcludedEntitlementsPotentialRole {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningEntitlement, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<super::models::RoleMiningEntitlement, super::Error> {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -2385,9 +2380,10 @@ impl GetAllPotentialRoleSummaries {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<
+        super::models::RoleMiningPotentialRoleSummary,
+        super::Error,
+    > {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -2612,9 +2608,10 @@ impl GetSavedPotentialRoles {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningSessionDraftRoleDto, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<
+        super::models::RoleMiningSessionDraftRoleDto,
+        super::Error,
+    > {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -2746,9 +2743,10 @@ impl GetPotentialRoleSourceIdentityUsage {
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
     pub fn stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<super::models::RoleMiningPotentialRoleSourceUsage, super::Error>,
-    > + Send + 'static {
+    ) -> crate::runtime::ItemStream<
+        super::models::RoleMiningPotentialRoleSourceUsage,
+        super::Error,
+    > {
         let start = self.offset.map_or(0, i64::from);
         let page_size = self.limit.map_or(250, i64::from);
         let narrow = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
