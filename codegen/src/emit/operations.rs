@@ -31,7 +31,7 @@ pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
             }
         }
     });
-    let methods = api.operations.iter().map(|op| client_method(op, index));
+    let methods = api.operations.iter().map(client_method);
     let builders = api.operations.iter().zip(&decoder_of).map(|(op, n)| builder(op, *n, index));
     quote! {
         #![allow(clippy::too_many_arguments)]
@@ -126,7 +126,7 @@ fn operation_doc(op: &Operation, arguments: &[String]) -> TokenStream {
     docs(head, &extra)
 }
 
-fn client_method(op: &Operation, _index: &TypeIndex<'_>) -> TokenStream {
+fn client_method(op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut args = Vec::new();

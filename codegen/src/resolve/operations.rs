@@ -187,9 +187,8 @@ fn param(
             };
             (resolved, default, single)
         }
-        ParameterSchemaOrContent::Content(content) => {
+        ParameterSchemaOrContent::Content(_) => {
             types.warn(ptr, "parameter with `content` is sent as a plain string");
-            let _ = content;
             (Resolved { ty: TypeRef::String, nullable: false }, None, None)
         }
     };
