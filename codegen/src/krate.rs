@@ -154,6 +154,11 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
     }
     for bench in &config.benches {
         out += &format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench));
+        if config.features {
+            // Benchmarks exercise the APIs: built only when they all are.
+            let modules: Vec<String> = config.apis.iter().map(|a| toml_string(&a.module)).collect();
+            out += &format!("required-features = [{}]\n", modules.join(", "));
+        }
     }
     out
 }

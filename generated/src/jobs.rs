@@ -16,6 +16,7 @@ pub fn export_poll_policy() -> PollPolicy {
     }
 }
 
+#[cfg(any(feature = "beta", feature = "v2025"))]
 macro_rules! export_job {
     ($module:ident) => {
         impl crate::$module::Client {

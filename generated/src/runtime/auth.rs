@@ -43,6 +43,17 @@ pub enum AuthError {
     InvalidResponse(String),
     /// The token endpoint could not be reached.
     Transport(reqwest::Error),
+    /// The token request made on behalf of several waiting requests failed;
+    /// each of them gets its message rather than asking again.
+    Shared(String),
+}
+
+impl AuthError {
+    /// The token endpoint was never reached (connection refused, DNS, ...):
+    /// safe to try again later.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, AuthError::Transport(e) if e.is_connect())
+    }
 }
 
 impl fmt::Display for AuthError {
@@ -51,6 +62,7 @@ impl fmt::Display for AuthError {
             AuthError::Rejected { status, message } => write!(f, "the token endpoint refused (HTTP {status}): {message}"),
             AuthError::InvalidResponse(why) => write!(f, "the token endpoint sent no usable token: {why}"),
             AuthError::Transport(e) => write!(f, "the token endpoint could not be reached: {e}"),
+            AuthError::Shared(message) => f.write_str(message),
         }
     }
 }
@@ -90,6 +102,10 @@ pub struct ClientCredentials {
     /// Held while fetching, so only one fetch runs at a time.
     refresh: tokio::sync::Mutex<()>,
     fetches: AtomicU64,
+    /// Fetches finished (either way); bumped while the fetch lock is held.
+    finished: AtomicU64,
+    /// The last fetch's failure, shared with the callers that waited for it.
+    last_failure: Mutex<Option<String>>,
 }
 
 struct Cached {
@@ -119,6 +135,8 @@ impl ClientCredentials {
             cached: Mutex::new(None),
             refresh: tokio::sync::Mutex::new(()),
             fetches: AtomicU64::new(0),
+            finished: AtomicU64::new(0),
+            last_failure: Mutex::new(None),
         }
     }
 
@@ -161,12 +179,16 @@ impl ClientCredentials {
             .and_then(|v| v.as_str())
             .filter(|t| !t.is_empty())
             .ok_or_else(|| AuthError::InvalidResponse("no `access_token` in the answer".into()))?;
-        let lifetime = Duration::from_secs(value.get("expires_in").and_then(|v| v.as_u64()).unwrap_or(300));
+        // Any `expires_in` is accepted; beyond a day we refresh daily anyway.
+        let seconds = value.get("expires_in").and_then(|v| v.as_u64()).unwrap_or(300).min(24 * 3600);
+        let lifetime = Duration::from_secs(seconds);
         // Refresh early: a fifth of the lifetime, at most a minute, ahead.
         let margin = (lifetime / 5).min(Duration::from_secs(60));
+        let now = Instant::now();
+        let refresh_at = now.checked_add(lifetime - margin).unwrap_or(now);
         let token = SecretString::new(token);
         let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
-        *cached = Some(Cached { token: token.clone(), refresh_at: Instant::now() + lifetime - margin });
+        *cached = Some(Cached { token: token.clone(), refresh_at });
         Ok(token)
     }
 }
@@ -177,12 +199,24 @@ impl TokenProvider for ClientCredentials {
             if let Some(token) = self.cached() {
                 return Ok(token);
             }
+            let finished_before = self.finished.load(Ordering::Acquire);
             let _only_one_fetch = self.refresh.lock().await;
-            // Whoever held the lock before us may have refreshed already.
+            // Whoever held the lock before us may have refreshed already...
             if let Some(token) = self.cached() {
                 return Ok(token);
             }
-            self.fetch().await
+            // ...or tried and failed: share that outcome instead of queueing
+            // one more request to a failing endpoint per waiting caller.
+            if self.finished.load(Ordering::Acquire) != finished_before {
+                let failure = self.last_failure.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                if let Some(message) = failure {
+                    return Err(AuthError::Shared(message));
+                }
+            }
+            let result = self.fetch().await;
+            *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) = result.as_ref().err().map(ToString::to_string);
+            self.finished.fetch_add(1, Ordering::Release);
+            result
         })
     }
 

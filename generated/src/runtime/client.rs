@@ -41,6 +41,8 @@ struct Inner {
     base_url: String,
     auth: Arc<dyn TokenProvider>,
     retry: RetryPolicy,
+    /// Time allowed until the response headers arrive.
+    timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -146,28 +148,41 @@ impl Client {
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
-            let token = self
-                .inner
-                .auth
-                .token()
-                .await
-                .map_err(|source| Error::Auth(AuthFailure { operation_id, source }))?;
-            let sent = self.send_once(&request, &url, &token).await;
-            let response = match sent {
-                Ok(response) => response,
-                Err(error) => {
-                    let failure = if error.is_connect() { Failure::Connect } else { Failure::Transport };
-                    if RetryPolicy::retryable(&request.method, failure) {
+            let token = match self.inner.auth.token().await {
+                Ok(token) => token,
+                Err(source) => {
+                    // An unreachable token endpoint is retried like an unreachable API.
+                    if source.is_connect() {
                         if let Some(delay) = self.inner.retry.delay(attempt, started, None) {
-                            tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "request failed; retrying");
+                            tracing::warn!(error = %source, delay_ms = delay.as_millis() as u64, "token request failed; retrying");
                             tokio::time::sleep(delay).await;
                             continue;
                         }
                     }
-                    if error.is_timeout() {
-                        return Err(Error::Timeout(TimeoutError { operation_id, after: started.elapsed() }));
+                    return Err(Error::Auth(AuthFailure { operation_id, source }));
+                }
+            };
+            let sent = tokio::time::timeout(self.inner.timeout, self.send_once(&request, &url, &token)).await;
+            let response = match sent {
+                Ok(Ok(response)) => response,
+                failed => {
+                    let error = failed.ok().and_then(Result::err);
+                    let failure = match &error {
+                        Some(e) if e.is_connect() => Failure::Connect,
+                        _ => Failure::Transport,
+                    };
+                    if RetryPolicy::retryable(&request.method, failure) {
+                        if let Some(delay) = self.inner.retry.delay(attempt, started, None) {
+                            let reason = error.as_ref().map_or_else(|| "timed out".to_owned(), ToString::to_string);
+                            tracing::warn!(error = %reason, delay_ms = delay.as_millis() as u64, "request failed; retrying");
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
                     }
-                    return Err(Error::Transport(TransportError { operation_id, source: error }));
+                    return Err(match error {
+                        Some(source) if !source.is_timeout() => Error::Transport(TransportError { operation_id, source }),
+                        _ => Error::Timeout(TimeoutError { operation_id, after: started.elapsed() }),
+                    });
                 }
             };
             let status = response.status();
@@ -265,6 +280,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
 }
@@ -289,6 +305,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .finish_non_exhaustive()
     }
@@ -366,9 +383,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default 120 s). Ignored with [`Self::http_client`].
+    /// Time allowed from sending a request until its response headers
+    /// arrive, per attempt (default 120 s). Reading the body is bounded by
+    /// [`Self::read_timeout`] instead, so a long download that keeps
+    /// arriving is never cut off.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Longest silence while reading a response (default 60 s). Ignored with
+    /// [`Self::http_client`].
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
         self
     }
 
@@ -391,7 +418,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .user_agent(self.user_agent.unwrap_or_else(|| USER_AGENT.to_owned()))
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(120)))
+                .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(60)))
                 .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                 .build()
                 .map_err(ConfigError::Http)?,
@@ -404,7 +431,8 @@ impl ClientBuilder {
             Credentials::Provider(provider) => provider,
         };
         let retry = self.retry.unwrap_or_default();
-        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry }) })
+        let timeout = self.timeout.unwrap_or(Duration::from_secs(120));
+        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry, timeout }) })
     }
 }
 

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::error::{Error, IoError, TransportError};
+use super::error::{Error, IoError, TimeoutError, TransportError};
 
 type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
@@ -19,6 +19,7 @@ pub struct Download<B> {
     content_length: Option<u64>,
     content_type: Option<String>,
     chunks: Chunks,
+    started: std::time::Instant,
     _error: PhantomData<fn() -> B>,
 }
 
@@ -44,6 +45,7 @@ impl<B> Download<B> {
             content_length: response.content_length(),
             content_type,
             chunks: Box::pin(response.bytes_stream()),
+            started: std::time::Instant::now(),
             _error: PhantomData,
         }
     }
@@ -101,9 +103,17 @@ impl<B> Stream for Download<B> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let operation_id = self.operation_id;
-        self.chunks
-            .as_mut()
-            .poll_next(cx)
-            .map(|chunk| chunk.map(|c| c.map_err(|source| Error::Transport(TransportError { operation_id, source }))))
+        let started = self.started;
+        self.chunks.as_mut().poll_next(cx).map(|chunk| {
+            chunk.map(|c| {
+                c.map_err(|source| {
+                    if source.is_timeout() {
+                        Error::Timeout(TimeoutError { operation_id, after: started.elapsed() })
+                    } else {
+                        Error::Transport(TransportError { operation_id, source })
+                    }
+                })
+            })
+        })
     }
 }
