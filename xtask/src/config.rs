@@ -41,11 +41,29 @@ struct ApiEntry {
     spec: String,
 }
 
-/// Read `spec/crate.toml` and every spec it lists.
-pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<CrateConfig, String> {
+fn read_crate_file(root: &Path) -> Result<CrateFile, String> {
     let path = root.join("spec/crate.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file: CrateFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The published version and each API's spec, without loading the specs.
+pub struct CrateSummary {
+    /// `[package] version`.
+    pub version: String,
+    /// `(module, spec file name)` of every `[[api]]`, e.g. `("beta", "role-mining.beta.yaml")`.
+    pub apis: Vec<(String, String)>,
+}
+
+pub fn crate_summary(root: &Path) -> Result<CrateSummary, String> {
+    let file = read_crate_file(root)?;
+    let apis = file.api.into_iter().map(|a| (a.module, a.spec)).collect();
+    Ok(CrateSummary { version: file.package.version, apis })
+}
+
+/// Read `spec/crate.toml` and every spec it lists.
+pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<CrateConfig, String> {
+    let file = read_crate_file(root)?;
     let mut apis = Vec::new();
     for entry in file.api {
         let spec = root.join("spec").join(&entry.spec);

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
-use xtask::{sync, workspace_root};
+use xtask::{spec_diff, sync, workspace_root};
 
 const USAGE: &str = "\
 usage:
@@ -12,8 +12,13 @@ usage:
   cargo xtask generate --check                  fail with a diff if generated/ is stale
   cargo xtask generate --spec PATH --out DIR [--name NAME]
                                                 write a standalone crate for any spec
+  cargo xtask spec-diff --upstream PATH [--ours PATH] [--tag TAG] [--json]
+                                                compare our spec with upstream's (default
+                                                --ours: spec/ for upstream's API version);
+                                                --tag limits both to operations with TAG
 
-exit codes: 0 success, 1 generated/ is out of date (--check), 2 error";
+exit codes: 0 success (spec-diff: no differences), 1 generated/ is out of date
+(--check) or the specs differ (spec-diff), 2 error";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +34,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
+        Some("spec-diff") => spec_diff(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -91,6 +97,33 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         println!("updated generated/{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_spec_diff(args: &[String]) -> Result<spec_diff::Options, String> {
+    let mut upstream = None;
+    let mut options = spec_diff::Options::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--upstream" => upstream = Some(PathBuf::from(value("--upstream")?)),
+            "--ours" => options.ours = Some(value("--ours")?.into()),
+            "--tag" => options.tag = Some(value("--tag")?),
+            "--json" => options.json = true,
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    options.upstream = upstream.ok_or_else(|| format!("spec-diff needs --upstream PATH\n{USAGE}"))?;
+    Ok(options)
+}
+
+/// Exit 0 when the specs describe the same API, 1 when they differ.
+fn spec_diff(args: &[String]) -> Result<ExitCode, String> {
+    let options = parse_spec_diff(args)?;
+    let outcome = spec_diff::run(&workspace_root(), &options)?;
+    print_warnings(&outcome.warnings);
+    print!("{}", outcome.output);
+    Ok(if outcome.equal { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// A crate for any spec, runtime included, in its own workspace.
