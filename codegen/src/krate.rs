@@ -43,7 +43,7 @@ tracing = { version = "0.1", default-features = false, features = ["std", "attri
 "#;
 
 /// Dev-dependencies of every generated crate: the runtime's own unit tests.
-const DEV_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "sync", "time", "fs", "io-util"] }
+const DEV_DEPENDENCIES: &str = r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "sync", "time", "fs", "io-util", "net"] }
 "#;
 
 /// What to generate.
