@@ -16,6 +16,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../generated/src/runtime/client.rs")),
     ("download.rs", include_str!("../../generated/src/runtime/download.rs")),
     ("error.rs", include_str!("../../generated/src/runtime/error.rs")),
+    ("multipart.rs", include_str!("../../generated/src/runtime/multipart.rs")),
     ("paginate.rs", include_str!("../../generated/src/runtime/paginate.rs")),
     ("params.rs", include_str!("../../generated/src/runtime/params.rs")),
     ("poll.rs", include_str!("../../generated/src/runtime/poll.rs")),

@@ -78,11 +78,11 @@ fn dangling_file_ref_names_the_referring_file_and_pointer() {
 #[test]
 fn unsupported_construct_names_file_and_pointer() {
     let spec = format!(
-        "{HEAD}paths:\n  /upload:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{type: object}}\n      responses:\n        '204': {{description: done}}\n"
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'https://example.com/schemas/a.yaml'}}\n"
     );
-    let stderr = generate_fails("multipart", &[("api.yaml", &spec)]);
-    assert!(stderr.contains("api.yaml#/paths/~1upload/post/requestBody/content/multipart~1form-data"), "{stderr}");
-    assert!(stderr.contains("not supported"), "{stderr}");
+    let stderr = generate_fails("remote-ref", &[("api.yaml", &spec)]);
+    assert!(stderr.contains("api.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/$ref"), "{stderr}");
+    assert!(stderr.contains("remote `$ref` is not supported"), "{stderr}");
 }
 
 #[test]

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::docs;
-use super::rust_type::{ident, rust_type, Scope, TypeIndex};
+use super::rust_type::{ident, prelude, rust_type, Scope, TypeIndex};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 pub fn models(types: &[TypeDef], index: &TypeIndex<'_>) -> TokenStream {
@@ -33,10 +33,12 @@ fn type_def(def: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {
 }
 
 fn field_type(field: &Field) -> TokenStream {
+    let p = prelude(Scope::Models);
+    let (boxed, option) = (p.boxed, p.option);
     let inner = rust_type(&field.ty, Scope::Models);
-    let inner = if field.boxed { quote!(Box<#inner>) } else { inner };
+    let inner = if field.boxed { quote!(#boxed<#inner>) } else { inner };
     if field.is_optional() && !matches!(field.ty, TypeRef::Option(_)) {
-        quote!(Option<#inner>)
+        quote!(#option<#inner>)
     } else {
         inner
     }
@@ -94,7 +96,7 @@ fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &Ty
         quote! {
             /// Properties beyond the declared ones.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::HashMap<String, #ty>,
+            pub additional_properties: ::std::collections::HashMap<::std::string::String, #ty>,
         }
     });
     quote! {
@@ -134,7 +136,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
         pub enum #name {
             #(#variants)*
             /// A value not known when this crate was generated, kept verbatim.
-            #unknown(String),
+            #unknown(::std::string::String),
         }
 
         impl #name {
@@ -147,7 +149,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
             }
         }
 
-        impl From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
@@ -159,7 +161,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
@@ -171,19 +173,19 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 crate::runtime::deserialize_wire_enum(deserializer)
             }
         }
 
         impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> String {
+            fn to_param(&self) -> ::std::string::String {
                 self.as_str().to_owned()
             }
         }

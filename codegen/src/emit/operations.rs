@@ -99,6 +99,7 @@ fn param_input(ty: &TypeRef) -> (TokenStream, TokenStream) {
 
 fn body_input(ty: &TypeRef, kind: BodyKind) -> (TokenStream, TokenStream, TokenStream) {
     match (kind, ty) {
+        (BodyKind::Multipart, _) => (quote!(crate::runtime::Multipart), quote!(), quote!(crate::runtime::Multipart)),
         (BodyKind::Bytes, _) => (quote!(impl Into<::bytes::Bytes>), quote!(.into()), quote!(::bytes::Bytes)),
         (BodyKind::Text, _) => (quote!(impl Into<String>), quote!(.into()), quote!(String)),
         (_, ty) => {
@@ -226,10 +227,11 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
         let call = match body.kind {
             BodyKind::Json => quote!(json_body),
             BodyKind::Form => quote!(form_body),
+            BodyKind::Multipart => quote!(multipart_body),
             _ => quote!(raw_body),
         };
         let arg = match body.kind {
-            BodyKind::Json | BodyKind::Form => quote!(&body),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => quote!(&body),
             _ => quote!(body),
         };
         if body.required {

@@ -94,8 +94,30 @@ impl<'a> TypeIndex<'a> {
     }
 }
 
+/// Prelude names spelled out in full inside `models.rs`, where a schema may
+/// be called `Result`, `Option` or `String` and shadow them.
+pub struct Prelude {
+    pub string: TokenStream,
+    pub vec: TokenStream,
+    pub option: TokenStream,
+    pub boxed: TokenStream,
+}
+
+pub fn prelude(scope: Scope) -> Prelude {
+    match scope {
+        Scope::Models => Prelude {
+            string: quote!(::std::string::String),
+            vec: quote!(::std::vec::Vec),
+            option: quote!(::std::option::Option),
+            boxed: quote!(::std::boxed::Box),
+        },
+        _ => Prelude { string: quote!(String), vec: quote!(Vec), option: quote!(Option), boxed: quote!(Box) },
+    }
+}
+
 /// Rust tokens for a type used in `scope`.
 pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
+    let Prelude { string, vec, option, .. } = prelude(scope);
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -105,7 +127,7 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
                 Scope::Builders => quote!(super::models::#name),
             }
         }
-        TypeRef::String => quote!(String),
+        TypeRef::String => string,
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
@@ -114,21 +136,21 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         // Inside JSON documents binary data can only travel as a string.
-        TypeRef::Bytes if scope == Scope::Models => quote!(String),
+        TypeRef::Bytes if scope == Scope::Models => string,
         TypeRef::Bytes => quote!(::bytes::Bytes),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
+        TypeRef::JsonObject => quote!(::serde_json::Map<#string, ::serde_json::Value>),
         TypeRef::Vec(inner) => {
             let inner = rust_type(inner, scope);
-            quote!(Vec<#inner>)
+            quote!(#vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(inner, scope);
-            quote!(::std::collections::HashMap<String, #inner>)
+            quote!(::std::collections::HashMap<#string, #inner>)
         }
         TypeRef::Option(inner) => {
             let inner = rust_type(inner, scope);
-            quote!(Option<#inner>)
+            quote!(#option<#inner>)
         }
         TypeRef::Unit => quote!(()),
     }

@@ -362,10 +362,20 @@ impl<'s> OpContext<'s> {
         };
         let media_ptr = format!("{ptr}/content/{}", escape_token(content_type));
         let kind = body_kind(content_type, is_binary_schema(media));
+        let mut doc = body.description.clone().filter(|d| !d.trim().is_empty());
         if kind == BodyKind::Multipart {
-            return Err(types.error(&media_ptr, "multipart request bodies are not supported yet"));
+            // Sent as a runtime `Multipart` form; the docs list the parts the spec names.
+            let fields = multipart_fields(types, media);
+            if !fields.is_empty() {
+                let listed = format!("Form parts: {}.", fields.join(", "));
+                doc = Some(match doc {
+                    Some(d) => format!("{d} {listed}"),
+                    None => listed,
+                });
+            }
         }
         let ty = match (&media.schema, kind) {
+            (_, BodyKind::Multipart) => TypeRef::Json,
             (_, BodyKind::Bytes) => TypeRef::Bytes,
             (_, BodyKind::Text) => TypeRef::String,
             (Some(schema), _) => {
@@ -379,7 +389,7 @@ impl<'s> OpContext<'s> {
             kind,
             ty,
             required: body.required,
-            doc: body.description.clone().filter(|d| !d.trim().is_empty()),
+            doc,
         }))
     }
 
@@ -424,7 +434,11 @@ impl<'s> OpContext<'s> {
             BodyKind::Json => match &media.schema {
                 Some(schema) => {
                     let r = types.resolve(SRef::from(schema), hint, &format!("{media_ptr}/schema"))?;
-                    (ResponseKind::Json, if r.nullable { TypeRef::Option(Box::new(r.ty)) } else { r.ty })
+                    match r.ty {
+                        // Binary data labelled as JSON: hand over the bytes.
+                        TypeRef::Bytes => (ResponseKind::Bytes, TypeRef::Bytes),
+                        ty => (ResponseKind::Json, if r.nullable { TypeRef::Option(Box::new(ty)) } else { ty }),
+                    }
                 }
                 None => (ResponseKind::Json, TypeRef::Json),
             },
@@ -519,4 +533,36 @@ fn unify_success(types: &mut TypeResolver<'_>, success: &[Response], ptr: &str) 
         returns.ty = TypeRef::Option(Box::new(returns.ty));
     }
     returns
+}
+
+/// `name` (type, required) for each property of a multipart body's schema.
+fn multipart_fields(types: &TypeResolver<'_>, media: &MediaType) -> Vec<String> {
+    let schema = match &media.schema {
+        Some(ReferenceOr::Item(s)) => s,
+        Some(ReferenceOr::Reference { reference }) => match types.component(reference, "") {
+            Ok((_, s)) => s,
+            Err(_) => return Vec::new(),
+        },
+        None => return Vec::new(),
+    };
+    let view = SchemaView::new(schema);
+    view.properties
+        .into_iter()
+        .flatten()
+        .map(|(name, prop)| {
+            let kind = match prop {
+                ReferenceOr::Item(p) => {
+                    let v = SchemaView::new(p);
+                    match (v.typ.as_deref(), v.format.as_deref()) {
+                        (_, Some("binary")) => "file".to_owned(),
+                        (Some(t), _) => t.to_owned(),
+                        _ => "value".to_owned(),
+                    }
+                }
+                ReferenceOr::Reference { .. } => "JSON".to_owned(),
+            };
+            let required = if view.required.contains(name) { ", required" } else { "" };
+            format!("`{name}` ({kind}{required})")
+        })
+        .collect()
 }

@@ -10,6 +10,7 @@ mod auth;
 mod client;
 mod download;
 mod error;
+mod multipart;
 mod paginate;
 mod params;
 mod poll;
@@ -23,6 +24,7 @@ pub use auth::{AuthError, ClientCredentials, StaticToken, TokenFuture, TokenProv
 pub use client::{Client, ClientBuilder, ConfigError, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
 pub use download::Download;
 pub use error::{ApiError, AuthFailure, DecodeError, Error, IoError, JobError, RequestError, TimeoutError, TransportError};
+pub use multipart::Multipart;
 pub use paginate::{paginate, ItemStream, Page};
 pub use params::ParamValue;
 pub use poll::{poll_until, PollPolicy};

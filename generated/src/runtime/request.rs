@@ -147,6 +147,19 @@ impl<B> Request<B> {
         }
     }
 
+    /// A multipart body (`multipart/form-data` or another `multipart/*` type).
+    pub fn multipart_body(&mut self, content_type: &'static str, form: &super::multipart::Multipart) {
+        let boundary = format!("sailpoint-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let content_type = format!("{content_type}; boundary={boundary}");
+        match HeaderValue::from_str(&content_type) {
+            Ok(v) => {
+                self.headers.insert(reqwest::header::CONTENT_TYPE, v);
+                self.body = Some(form.encode(&boundary));
+            }
+            Err(_) => self.fail("cannot build the multipart content type".into()),
+        }
+    }
+
     /// A raw body (binary or text).
     pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
         self.set_body(content_type, body.into());

@@ -6,10 +6,10 @@
 pub struct EntityCreatedByDto {
     /// Identifier of the creating identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the creating identity.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: ::std::option::Option<::std::string::String>,
 }
 
 /// Error Message Dto
@@ -19,13 +19,13 @@ pub struct EntityCreatedByDto {
 pub struct ErrorMessageDto {
     /// BCP 47 language tag of the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
+    pub locale: ::std::option::Option<::std::string::String>,
     /// The `localeOrigin` field.
     #[serde(rename = "localeOrigin", default, skip_serializing_if = "Option::is_none")]
-    pub locale_origin: Option<LocaleOrigin>,
+    pub locale_origin: ::std::option::Option<LocaleOrigin>,
     /// Message text in that locale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: ::std::option::Option<::std::string::String>,
 }
 
 /// Error Response Dto
@@ -35,16 +35,16 @@ pub struct ErrorMessageDto {
 pub struct ErrorResponseDto {
     /// Specific error code.
     #[serde(rename = "detailCode", default, skip_serializing_if = "Option::is_none")]
-    pub detail_code: Option<String>,
+    pub detail_code: ::std::option::Option<::std::string::String>,
     /// Identifier for tracing this error.
     #[serde(rename = "trackingId", default, skip_serializing_if = "Option::is_none")]
-    pub tracking_id: Option<String>,
+    pub tracking_id: ::std::option::Option<::std::string::String>,
     /// Localized error messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<ErrorMessageDto>>,
+    pub messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
     /// Additional plain-text reasons behind the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub causes: Option<Vec<ErrorMessageDto>>,
+    pub causes: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
 }
 
 /// One RFC 6902 JSON Patch operation.
@@ -55,10 +55,10 @@ pub struct JsonPatchOperation {
     /// Patch operation kind.
     pub op: JsonPatchOperationOp,
     /// JSON Pointer to the target location.
-    pub path: String,
+    pub path: ::std::string::String,
     /// Operand value; needed for add and replace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<JsonPatchOperationValue>,
+    pub value: ::std::option::Option<JsonPatchOperationValue>,
 }
 
 /// Patch operation kind.
@@ -83,7 +83,7 @@ pub enum JsonPatchOperationOp {
     /// `test`
     Test,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl JsonPatchOperationOp {
@@ -101,7 +101,7 @@ impl JsonPatchOperationOp {
     }
 }
 
-impl From<&str> for JsonPatchOperationOp {
+impl ::std::convert::From<&str> for JsonPatchOperationOp {
     fn from(value: &str) -> Self {
         match value {
             "add" => JsonPatchOperationOp::Add,
@@ -118,7 +118,7 @@ impl From<&str> for JsonPatchOperationOp {
 impl ::std::str::FromStr for JsonPatchOperationOp {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -133,7 +133,7 @@ impl ::serde::Serialize for JsonPatchOperationOp {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -141,13 +141,13 @@ impl ::serde::Serialize for JsonPatchOperationOp {
 impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for JsonPatchOperationOp {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -160,10 +160,10 @@ pub struct JsonPatchOperationRoleMining {
     /// Patch operation kind.
     pub op: JsonPatchOperationRoleMiningOp,
     /// JSON Pointer to the target location.
-    pub path: String,
+    pub path: ::std::string::String,
     /// Operand value; needed for replace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<JsonPatchOperationValue>,
+    pub value: ::std::option::Option<JsonPatchOperationValue>,
 }
 
 /// Patch operation kind.
@@ -180,7 +180,7 @@ pub enum JsonPatchOperationRoleMiningOp {
     /// `replace`
     Replace,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl JsonPatchOperationRoleMiningOp {
@@ -194,7 +194,7 @@ impl JsonPatchOperationRoleMiningOp {
     }
 }
 
-impl From<&str> for JsonPatchOperationRoleMiningOp {
+impl ::std::convert::From<&str> for JsonPatchOperationRoleMiningOp {
     fn from(value: &str) -> Self {
         match value {
             "remove" => JsonPatchOperationRoleMiningOp::Remove,
@@ -207,7 +207,7 @@ impl From<&str> for JsonPatchOperationRoleMiningOp {
 impl ::std::str::FromStr for JsonPatchOperationRoleMiningOp {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -222,7 +222,7 @@ impl ::serde::Serialize for JsonPatchOperationRoleMiningOp {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -230,13 +230,13 @@ impl ::serde::Serialize for JsonPatchOperationRoleMiningOp {
 impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMiningOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for JsonPatchOperationRoleMiningOp {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -250,15 +250,15 @@ impl crate::runtime::ParamValue for JsonPatchOperationRoleMiningOp {
 #[serde(untagged)]
 pub enum JsonPatchOperationValue {
     /// The value as String.
-    String(String),
+    String(::std::string::String),
     /// The value as Boolean.
     Boolean(bool),
     /// The value as Integer.
     Integer(i32),
     /// The value as Object.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     /// The value as Array.
-    Array(Vec<JsonPatchOperationValueArrayItem>),
+    Array(::std::vec::Vec<JsonPatchOperationValueArrayItem>),
 }
 
 /// Generated from `#/components/schemas/JsonPatchOperation/properties/value/oneOf/4/items`.
@@ -268,11 +268,11 @@ pub enum JsonPatchOperationValue {
 #[serde(untagged)]
 pub enum JsonPatchOperationValueArrayItem {
     /// The value as String.
-    String(String),
+    String(::std::string::String),
     /// The value as Integer.
     Integer(i32),
     /// The value as Object.
-    Object(::serde_json::Map<String, ::serde_json::Value>),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
 /// How the message locale was chosen: DEFAULT is the system default, REQUEST comes from the request (Accept-Language); more values may appear later.
@@ -289,7 +289,7 @@ pub enum LocaleOrigin {
     /// `REQUEST`
     Request,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl LocaleOrigin {
@@ -303,7 +303,7 @@ impl LocaleOrigin {
     }
 }
 
-impl From<&str> for LocaleOrigin {
+impl ::std::convert::From<&str> for LocaleOrigin {
     fn from(value: &str) -> Self {
         match value {
             "DEFAULT" => LocaleOrigin::Default,
@@ -316,7 +316,7 @@ impl From<&str> for LocaleOrigin {
 impl ::std::str::FromStr for LocaleOrigin {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -331,7 +331,7 @@ impl ::serde::Serialize for LocaleOrigin {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -339,13 +339,13 @@ impl ::serde::Serialize for LocaleOrigin {
 impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for LocaleOrigin {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -353,7 +353,7 @@ impl crate::runtime::ParamValue for LocaleOrigin {
 /// Placeholder type that lets the creator be null.
 ///
 /// Generated from `#/components/schemas/NullableEntityCreatedByDTO`.
-pub type NullableEntityCreatedByDto = String;
+pub type NullableEntityCreatedByDto = ::std::string::String;
 
 /// Role Mining Entitlement
 ///
@@ -362,47 +362,47 @@ pub type NullableEntityCreatedByDto = String;
 pub struct RoleMiningEntitlement {
     /// The `entitlementRef` field.
     #[serde(rename = "entitlementRef", default, skip_serializing_if = "Option::is_none")]
-    pub entitlement_ref: Option<RoleMiningEntitlementRef>,
+    pub entitlement_ref: ::std::option::Option<RoleMiningEntitlementRef>,
     /// Display name of the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Application the entitlement belongs to.
     #[serde(
         rename = "applicationName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub application_name: Option<String>,
+    pub application_name: ::std::option::Option<::std::string::String>,
     /// How many of the role's identities hold the entitlement.
     #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
-    pub identity_count: Option<i32>,
+    pub identity_count: ::std::option::Option<i32>,
     /// Share (percent) of the role's identities holding the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub popularity: Option<f32>,
+    pub popularity: ::std::option::Option<f32>,
     /// Share (percent) of all identities in the organisation holding the entitlement.
     #[serde(
         rename = "popularityInOrg",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub popularity_in_org: Option<f32>,
+    pub popularity_in_org: ::std::option::Option<f32>,
     /// Identifier of the source (application).
     #[serde(rename = "sourceId", default, skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
+    pub source_id: ::std::option::Option<::std::string::String>,
     /// Whether activity data for the source is complete or notComplete.
     #[serde(
         rename = "activitySourceState",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub activity_source_state: Option<String>,
+    pub activity_source_state: ::std::option::Option<::std::string::String>,
     /// Percent of the role's identities that use the entitlement's source.
     #[serde(
         rename = "sourceUsagePercent",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub source_usage_percent: Option<f32>,
+    pub source_usage_percent: ::std::option::Option<f32>,
 }
 
 /// Role Mining Entitlement Ref
@@ -412,16 +412,16 @@ pub struct RoleMiningEntitlement {
 pub struct RoleMiningEntitlementRef {
     /// Identifier of the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Free-text description of the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// Source attribute that carries the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute: Option<String>,
+    pub attribute: ::std::option::Option<::std::string::String>,
 }
 
 /// Role Mining Identity
@@ -431,13 +431,18 @@ pub struct RoleMiningEntitlementRef {
 pub struct RoleMiningIdentity {
     /// Identifier of the identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// The `attributes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<::std::collections::HashMap<String, Option<String>>>,
+    pub attributes: ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    >,
 }
 
 /// Role Mining Identity Distribution
@@ -447,10 +452,12 @@ pub struct RoleMiningIdentity {
 pub struct RoleMiningIdentityDistribution {
     /// Identity attribute used for grouping.
     #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
-    pub attribute_name: Option<String>,
+    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The `distribution` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub distribution: Option<Vec<RoleMiningIdentityDistributionDistributionItem>>,
+    pub distribution: ::std::option::Option<
+        ::std::vec::Vec<RoleMiningIdentityDistributionDistributionItem>,
+    >,
 }
 
 /// Generated from `#/components/schemas/RoleMiningIdentityDistribution/properties/distribution/items`.
@@ -458,10 +465,10 @@ pub struct RoleMiningIdentityDistribution {
 pub struct RoleMiningIdentityDistributionDistributionItem {
     /// One value of the grouping attribute.
     #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
-    pub attribute_value: Option<String>,
+    pub attribute_value: ::std::option::Option<::std::string::String>,
     /// How many identities carry that value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
+    pub count: ::std::option::Option<i32>,
 }
 
 /// Role Mining Potential Role
@@ -471,89 +478,95 @@ pub struct RoleMiningIdentityDistributionDistributionItem {
 pub struct RoleMiningPotentialRole {
     /// Who created the session.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<RoleMiningSessionResponseCreatedBy>,
+    pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// Density score of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub density: Option<i32>,
+    pub density: ::std::option::Option<i32>,
     /// Free-text description of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// Number of entitlements in the potential role.
     #[serde(
         rename = "entitlementCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub entitlement_count: Option<i32>,
+    pub entitlement_count: ::std::option::Option<i32>,
     /// Ids of entitlements excluded from the role.
     #[serde(
         rename = "excludedEntitlements",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub excluded_entitlements: Option<Vec<String>>,
+    pub excluded_entitlements: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Freshness score of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freshness: Option<i32>,
+    pub freshness: ::std::option::Option<i32>,
     /// Number of identities in the potential role.
     #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
-    pub identity_count: Option<i32>,
+    pub identity_count: ::std::option::Option<i32>,
     /// Breakdown of the role's identities by attribute.
     #[serde(
         rename = "identityDistribution",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_distribution: Option<Vec<RoleMiningIdentityDistribution>>,
+    pub identity_distribution: ::std::option::Option<
+        ::std::vec::Vec<RoleMiningIdentityDistribution>,
+    >,
     /// Ids of the identities in the role.
     #[serde(rename = "identityIds", default, skip_serializing_if = "Option::is_none")]
-    pub identity_ids: Option<Vec<String>>,
+    pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Identity group status, OBTAINED or COMPRESSED.
     #[serde(
         rename = "identityGroupStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_group_status: Option<String>,
+    pub identity_group_status: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Reference to the potential role.
     #[serde(
         rename = "potentialRoleRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub potential_role_ref: Option<RoleMiningPotentialRolePotentialRoleRef>,
+    pub potential_role_ref: ::std::option::Option<
+        RoleMiningPotentialRolePotentialRoleRef,
+    >,
     /// The `provisionState` field.
     #[serde(rename = "provisionState", default, skip_serializing_if = "Option::is_none")]
-    pub provision_state: Option<RoleMiningPotentialRoleProvisionState>,
+    pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     /// Quality score of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality: Option<i32>,
+    pub quality: ::std::option::Option<i32>,
     /// Id of the role created from this potential role, if any.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: ::std::option::Option<::std::string::String>,
     /// Whether the potential role is saved.
     ///
     /// Server default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved: Option<bool>,
+    pub saved: ::std::option::Option<bool>,
     /// The `session` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<RoleMiningSessionParametersDto>,
+    pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleMiningRoleType>,
+    pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identifier of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// When the potential role was created.
     #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the potential role was last changed.
     #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
-    pub modified_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 /// Role Mining Potential Role Application
@@ -563,10 +576,10 @@ pub struct RoleMiningPotentialRole {
 pub struct RoleMiningPotentialRoleApplication {
     /// Identifier of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 
 /// Role Mining Potential Role Edit Entitlements
@@ -576,10 +589,10 @@ pub struct RoleMiningPotentialRoleApplication {
 pub struct RoleMiningPotentialRoleEditEntitlements {
     /// Entitlement ids to act on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ids: Option<Vec<String>>,
+    pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// true puts the ids on the exclusion list; false takes them off it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<bool>,
+    pub exclude: ::std::option::Option<bool>,
 }
 
 /// Role Mining Potential Role Entitlements
@@ -589,10 +602,10 @@ pub struct RoleMiningPotentialRoleEditEntitlements {
 pub struct RoleMiningPotentialRoleEntitlements {
     /// Identifier of the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the entitlement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 
 /// Role Mining Potential Role Export Request
@@ -606,14 +619,14 @@ pub struct RoleMiningPotentialRoleExportRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub min_entitlement_popularity: Option<i32>,
+    pub min_entitlement_popularity: ::std::option::Option<i32>,
     /// false leaves out entitlements that are widespread across the organisation.
     #[serde(
         rename = "includeCommonAccess",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub include_common_access: Option<bool>,
+    pub include_common_access: ::std::option::Option<bool>,
 }
 
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportResponse`.
@@ -625,20 +638,20 @@ pub struct RoleMiningPotentialRoleExportResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub min_entitlement_popularity: Option<i32>,
+    pub min_entitlement_popularity: ::std::option::Option<i32>,
     /// false leaves out entitlements that are widespread across the organisation.
     #[serde(
         rename = "includeCommonAccess",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub include_common_access: Option<bool>,
+    pub include_common_access: ::std::option::Option<bool>,
     /// Identifier of the export job.
     #[serde(rename = "exportId", default, skip_serializing_if = "Option::is_none")]
-    pub export_id: Option<String>,
+    pub export_id: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<RoleMiningPotentialRoleExportState>,
+    pub status: ::std::option::Option<RoleMiningPotentialRoleExportState>,
 }
 
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportState`.
@@ -657,7 +670,7 @@ pub enum RoleMiningPotentialRoleExportState {
     /// `ERROR`
     Error,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl RoleMiningPotentialRoleExportState {
@@ -673,7 +686,7 @@ impl RoleMiningPotentialRoleExportState {
     }
 }
 
-impl From<&str> for RoleMiningPotentialRoleExportState {
+impl ::std::convert::From<&str> for RoleMiningPotentialRoleExportState {
     fn from(value: &str) -> Self {
         match value {
             "QUEUED" => RoleMiningPotentialRoleExportState::Queued,
@@ -688,7 +701,7 @@ impl From<&str> for RoleMiningPotentialRoleExportState {
 impl ::std::str::FromStr for RoleMiningPotentialRoleExportState {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -703,7 +716,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleExportState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -711,13 +724,13 @@ impl ::serde::Serialize for RoleMiningPotentialRoleExportState {
 impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for RoleMiningPotentialRoleExportState {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -729,10 +742,10 @@ impl crate::runtime::ParamValue for RoleMiningPotentialRoleExportState {
 pub struct RoleMiningPotentialRolePotentialRoleRef {
     /// Identifier of the referenced potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the referenced potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 
 /// Role Mining Potential Role Provision Request
@@ -742,17 +755,17 @@ pub struct RoleMiningPotentialRolePotentialRoleRef {
 pub struct RoleMiningPotentialRoleProvisionRequest {
     /// Name for the role to create.
     #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
-    pub role_name: Option<String>,
+    pub role_name: ::std::option::Option<::std::string::String>,
     /// Brief description for the role to create.
     #[serde(
         rename = "roleDescription",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub role_description: Option<String>,
+    pub role_description: ::std::option::Option<::std::string::String>,
     /// Identity that will own the role.
     #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
+    pub owner_id: ::std::option::Option<::std::string::String>,
     /// If true, access requests are raised for the potential role's identities.
     ///
     /// Server default: `false`.
@@ -761,7 +774,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub include_identities: Option<bool>,
+    pub include_identities: ::std::option::Option<bool>,
     /// If true, entitlements go straight onto the role; if false, they are wrapped in access profiles.
     ///
     /// Server default: `false`.
@@ -770,7 +783,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub directly_assigned_entitlements: Option<bool>,
+    pub directly_assigned_entitlements: ::std::option::Option<bool>,
 }
 
 /// Provisioning stage of a potential role.
@@ -791,7 +804,7 @@ pub enum RoleMiningPotentialRoleProvisionState {
     /// `FAILED`
     Failed,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl RoleMiningPotentialRoleProvisionState {
@@ -807,7 +820,7 @@ impl RoleMiningPotentialRoleProvisionState {
     }
 }
 
-impl From<&str> for RoleMiningPotentialRoleProvisionState {
+impl ::std::convert::From<&str> for RoleMiningPotentialRoleProvisionState {
     fn from(value: &str) -> Self {
         match value {
             "POTENTIAL" => RoleMiningPotentialRoleProvisionState::Potential,
@@ -822,7 +835,7 @@ impl From<&str> for RoleMiningPotentialRoleProvisionState {
 impl ::std::str::FromStr for RoleMiningPotentialRoleProvisionState {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -837,7 +850,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleProvisionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -845,13 +858,13 @@ impl ::serde::Serialize for RoleMiningPotentialRoleProvisionState {
 impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleProvisionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for RoleMiningPotentialRoleProvisionState {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -863,10 +876,10 @@ impl crate::runtime::ParamValue for RoleMiningPotentialRoleProvisionState {
 pub struct RoleMiningPotentialRoleRef {
     /// Identifier of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 
 /// Role Mining Potential Role Source Usage
@@ -876,16 +889,16 @@ pub struct RoleMiningPotentialRoleRef {
 pub struct RoleMiningPotentialRoleSourceUsage {
     /// Identifier of the identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the identity.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: ::std::option::Option<::std::string::String>,
     /// Email address of the identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: ::std::option::Option<::std::string::String>,
     /// Days on which the identity used the source.
     #[serde(rename = "usageCount", default, skip_serializing_if = "Option::is_none")]
-    pub usage_count: Option<i32>,
+    pub usage_count: ::std::option::Option<i32>,
 }
 
 /// Role Mining Potential Role Summary
@@ -895,69 +908,69 @@ pub struct RoleMiningPotentialRoleSourceUsage {
 pub struct RoleMiningPotentialRoleSummary {
     /// Identifier of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// The `potentialRoleRef` field.
     #[serde(
         rename = "potentialRoleRef",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub potential_role_ref: Option<RoleMiningPotentialRoleRef>,
+    pub potential_role_ref: ::std::option::Option<RoleMiningPotentialRoleRef>,
     /// Number of identities in the potential role.
     #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
-    pub identity_count: Option<i32>,
+    pub identity_count: ::std::option::Option<i32>,
     /// Number of entitlements in the potential role.
     #[serde(
         rename = "entitlementCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub entitlement_count: Option<i32>,
+    pub entitlement_count: ::std::option::Option<i32>,
     /// Identity group status, REQUESTED or OBTAINED.
     #[serde(
         rename = "identityGroupStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_group_status: Option<String>,
+    pub identity_group_status: ::std::option::Option<::std::string::String>,
     /// The `provisionState` field.
     #[serde(rename = "provisionState", default, skip_serializing_if = "Option::is_none")]
-    pub provision_state: Option<RoleMiningPotentialRoleProvisionState>,
+    pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     /// Id of the role created from this potential role (IIQ or IDN); null until provisioned.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: ::std::option::Option<::std::string::String>,
     /// Density score from 0 to 100; higher means the identities are more alike.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub density: Option<i32>,
+    pub density: ::std::option::Option<i32>,
     /// Freshness score from 0 to 100; higher means less overlap with existing roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freshness: Option<i32>,
+    pub freshness: ::std::option::Option<i32>,
     /// Quality score from 0 to 100, combining density and freshness.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality: Option<i32>,
+    pub quality: ::std::option::Option<i32>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleMiningRoleType>,
+    pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Who created the potential role.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<RoleMiningSessionResponseCreatedBy>,
+    pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// When the potential role was created.
     #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the potential role is saved.
     ///
     /// Server default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved: Option<bool>,
+    pub saved: ::std::option::Option<bool>,
     /// Free-text description of the potential role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// The `session` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<RoleMiningSessionParametersDto>,
+    pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
 }
 
 /// Kind of potential role.
@@ -974,7 +987,7 @@ pub enum RoleMiningRoleType {
     /// `COMMON`
     Common,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl RoleMiningRoleType {
@@ -988,7 +1001,7 @@ impl RoleMiningRoleType {
     }
 }
 
-impl From<&str> for RoleMiningRoleType {
+impl ::std::convert::From<&str> for RoleMiningRoleType {
     fn from(value: &str) -> Self {
         match value {
             "SPECIALIZED" => RoleMiningRoleType::Specialized,
@@ -1001,7 +1014,7 @@ impl From<&str> for RoleMiningRoleType {
 impl ::std::str::FromStr for RoleMiningRoleType {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -1016,7 +1029,7 @@ impl ::serde::Serialize for RoleMiningRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1024,13 +1037,13 @@ impl ::serde::Serialize for RoleMiningRoleType {
 impl<'de> ::serde::Deserialize<'de> for RoleMiningRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for RoleMiningRoleType {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -1042,38 +1055,40 @@ impl crate::runtime::ParamValue for RoleMiningRoleType {
 pub struct RoleMiningSessionDraftRoleDto {
     /// Display name of the draft role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Free-text description of the draft role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// Ids of the identities in the draft role.
     #[serde(rename = "identityIds", default, skip_serializing_if = "Option::is_none")]
-    pub identity_ids: Option<Vec<String>>,
+    pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ids of the entitlements in the draft role.
     #[serde(rename = "entitlementIds", default, skip_serializing_if = "Option::is_none")]
-    pub entitlement_ids: Option<Vec<String>>,
+    pub entitlement_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ids of entitlements excluded from the draft role.
     #[serde(
         rename = "excludedEntitlements",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub excluded_entitlements: Option<Vec<String>>,
+    pub excluded_entitlements: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Time of the last change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleMiningRoleType>,
+    pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identifier of the draft role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// When the draft role was created.
     #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the draft role was last changed.
     #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
-    pub modified_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
 /// Role Mining Session Dto
@@ -1083,59 +1098,59 @@ pub struct RoleMiningSessionDraftRoleDto {
 pub struct RoleMiningSessionDto {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<RoleMiningSessionScope>,
+    pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// Prune threshold to apply; null lets the service compute one.
     #[serde(rename = "pruneThreshold", default, skip_serializing_if = "Option::is_none")]
-    pub prune_threshold: Option<i32>,
+    pub prune_threshold: ::std::option::Option<i32>,
     /// Prune threshold computed by the service.
     #[serde(
         rename = "prescribedPruneThreshold",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub prescribed_prune_threshold: Option<i32>,
+    pub prescribed_prune_threshold: ::std::option::Option<i32>,
     /// Smallest number of identities a potential role may have.
     #[serde(
         rename = "minNumIdentitiesInPotentialRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub min_num_identities_in_potential_role: Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// How many potential roles were found.
     #[serde(
         rename = "potentialRoleCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub potential_role_count: Option<i32>,
+    pub potential_role_count: ::std::option::Option<i32>,
     /// How many potential roles are fully processed.
     #[serde(
         rename = "potentialRolesReadyCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub potential_roles_ready_count: Option<i32>,
+    pub potential_roles_ready_count: ::std::option::Option<i32>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleMiningRoleType>,
+    pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identity to notify by email about this session.
     #[serde(
         rename = "emailRecipientId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub email_recipient_id: Option<String>,
+    pub email_recipient_id: ::std::option::Option<::std::string::String>,
     /// Size of the identity population selected by the scope.
     #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
-    pub identity_count: Option<i32>,
+    pub identity_count: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved: Option<bool>,
+    pub saved: ::std::option::Option<bool>,
     /// Name under which the session is saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 
 /// Role Mining Session Parameters Dto
@@ -1145,37 +1160,37 @@ pub struct RoleMiningSessionDto {
 pub struct RoleMiningSessionParametersDto {
     /// Identifier of the role mining session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Name under which the session is saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Smallest number of identities a potential role may have.
     #[serde(
         rename = "minNumIdentitiesInPotentialRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub min_num_identities_in_potential_role: Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// Prune threshold to apply; null lets the service compute one.
     #[serde(rename = "pruneThreshold", default, skip_serializing_if = "Option::is_none")]
-    pub prune_threshold: Option<i32>,
+    pub prune_threshold: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved: Option<bool>,
+    pub saved: ::std::option::Option<bool>,
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<RoleMiningSessionScope>,
+    pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleMiningRoleType>,
+    pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// The `state` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<RoleMiningSessionState>,
+    pub state: ::std::option::Option<RoleMiningSessionState>,
     /// The `scopingMethod` field.
     #[serde(rename = "scopingMethod", default, skip_serializing_if = "Option::is_none")]
-    pub scoping_method: Option<RoleMiningSessionScopingMethod>,
+    pub scoping_method: ::std::option::Option<RoleMiningSessionScopingMethod>,
 }
 
 /// Role Mining Session Response
@@ -1185,80 +1200,80 @@ pub struct RoleMiningSessionParametersDto {
 pub struct RoleMiningSessionResponse {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<RoleMiningSessionScope>,
+    pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// Smallest number of identities a potential role may have.
     #[serde(
         rename = "minNumIdentitiesInPotentialRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub min_num_identities_in_potential_role: Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// How the session's identity scope was chosen.
     #[serde(rename = "scopingMethod", default, skip_serializing_if = "Option::is_none")]
-    pub scoping_method: Option<String>,
+    pub scoping_method: ::std::option::Option<::std::string::String>,
     /// Prune threshold computed by the service.
     #[serde(
         rename = "prescribedPruneThreshold",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub prescribed_prune_threshold: Option<i32>,
+    pub prescribed_prune_threshold: ::std::option::Option<i32>,
     /// Prune threshold in effect for the session.
     #[serde(rename = "pruneThreshold", default, skip_serializing_if = "Option::is_none")]
-    pub prune_threshold: Option<i32>,
+    pub prune_threshold: ::std::option::Option<i32>,
     /// How many potential roles were found.
     #[serde(
         rename = "potentialRoleCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub potential_role_count: Option<i32>,
+    pub potential_role_count: ::std::option::Option<i32>,
     /// How many potential roles are fully processed.
     #[serde(
         rename = "potentialRolesReadyCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub potential_roles_ready_count: Option<i32>,
+    pub potential_roles_ready_count: ::std::option::Option<i32>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<RoleMiningSessionStatus>,
+    pub status: ::std::option::Option<RoleMiningSessionStatus>,
     /// Identity to notify by email about this session.
     #[serde(
         rename = "emailRecipientId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub email_recipient_id: Option<String>,
+    pub email_recipient_id: ::std::option::Option<::std::string::String>,
     /// Who created the session.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<RoleMiningSessionResponseCreatedBy>,
+    pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// Number of identities in scope.
     #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
-    pub identity_count: Option<i32>,
+    pub identity_count: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved: Option<bool>,
+    pub saved: ::std::option::Option<bool>,
     /// Name under which the session is saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Location of the session's data file.
     #[serde(rename = "dataFilePath", default, skip_serializing_if = "Option::is_none")]
-    pub data_file_path: Option<String>,
+    pub data_file_path: ::std::option::Option<::std::string::String>,
     /// Identifier of the role mining session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// When the session was created.
     #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the session finished.
     #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
-    pub modified_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RoleMiningRoleType>,
+    pub r#type: ::std::option::Option<RoleMiningRoleType>,
 }
 
 /// Who created the session.
@@ -1282,18 +1297,18 @@ pub enum RoleMiningSessionResponseCreatedBy {
 pub struct RoleMiningSessionScope {
     /// Explicit identity ids to mine.
     #[serde(rename = "identityIds", default, skip_serializing_if = "Option::is_none")]
-    pub identity_ids: Option<Vec<String>>,
+    pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Search query that selects the identities to mine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub criteria: Option<String>,
+    pub criteria: ::std::option::Option<::std::string::String>,
     /// Attribute-based filters that select the identities to mine.
     #[serde(
         rename = "attributeFilterCriteria",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub attribute_filter_criteria: Option<
-        Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    pub attribute_filter_criteria: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
 }
 
@@ -1311,7 +1326,7 @@ pub enum RoleMiningSessionScopingMethod {
     /// `AUTO_RM`
     AutoRm,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl RoleMiningSessionScopingMethod {
@@ -1325,7 +1340,7 @@ impl RoleMiningSessionScopingMethod {
     }
 }
 
-impl From<&str> for RoleMiningSessionScopingMethod {
+impl ::std::convert::From<&str> for RoleMiningSessionScopingMethod {
     fn from(value: &str) -> Self {
         match value {
             "MANUAL" => RoleMiningSessionScopingMethod::Manual,
@@ -1338,7 +1353,7 @@ impl From<&str> for RoleMiningSessionScopingMethod {
 impl ::std::str::FromStr for RoleMiningSessionScopingMethod {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -1353,7 +1368,7 @@ impl ::serde::Serialize for RoleMiningSessionScopingMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1361,13 +1376,13 @@ impl ::serde::Serialize for RoleMiningSessionScopingMethod {
 impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionScopingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for RoleMiningSessionScopingMethod {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -1394,7 +1409,7 @@ pub enum RoleMiningSessionState {
     /// `POTENTIAL_ROLES_CREATED`
     PotentialRolesCreated,
     /// A value not known when this crate was generated, kept verbatim.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 impl RoleMiningSessionState {
@@ -1414,7 +1429,7 @@ impl RoleMiningSessionState {
     }
 }
 
-impl From<&str> for RoleMiningSessionState {
+impl ::std::convert::From<&str> for RoleMiningSessionState {
     fn from(value: &str) -> Self {
         match value {
             "CREATED" => RoleMiningSessionState::Created,
@@ -1433,7 +1448,7 @@ impl From<&str> for RoleMiningSessionState {
 impl ::std::str::FromStr for RoleMiningSessionState {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
@@ -1448,7 +1463,7 @@ impl ::serde::Serialize for RoleMiningSessionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1456,13 +1471,13 @@ impl ::serde::Serialize for RoleMiningSessionState {
 impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_wire_enum(deserializer)
     }
 }
 
 impl crate::runtime::ParamValue for RoleMiningSessionState {
-    fn to_param(&self) -> String {
+    fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
@@ -1474,7 +1489,7 @@ impl crate::runtime::ParamValue for RoleMiningSessionState {
 pub struct RoleMiningSessionStatus {
     /// The `state` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<RoleMiningSessionState>,
+    pub state: ::std::option::Option<RoleMiningSessionState>,
 }
 
 /// Generated from `#/components/responses/429/content/application~1json/schema`.
@@ -1482,7 +1497,7 @@ pub struct RoleMiningSessionStatus {
 pub struct TooManyRequestsBody {
     /// Text explaining the rate-limit rejection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<::serde_json::Value>,
+    pub message: ::std::option::Option<::serde_json::Value>,
 }
 
 /// Generated from `#/components/responses/401/content/application~1json/schema`.
@@ -1490,5 +1505,5 @@ pub struct TooManyRequestsBody {
 pub struct UnauthorizedBody {
     /// Text explaining the authentication failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<::serde_json::Value>,
+    pub error: ::std::option::Option<::serde_json::Value>,
 }
