@@ -233,8 +233,19 @@ impl Bundler<'_> {
         let Some(reference) = reference.as_str() else {
             return Err(Error::at(here, "`$ref` must be a string"));
         };
-        let siblings: Vec<&str> =
-            map.keys().map(String::as_str).filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "title" | "example" | "examples")).collect();
+        // Prose beside a `$ref` is harmless. In a schema, constraints beside it
+        // (`nullable: true` above all, common upstream) are what the author
+        // meant: keep them by wrapping the reference in `allOf`. Elsewhere
+        // OpenAPI 3.0 ignores siblings, and so do we, with a warning.
+        let prose = |k: &str| matches!(k, "$ref" | "description" | "summary" | "title" | "example" | "examples");
+        let siblings: Vec<&str> = map.keys().map(String::as_str).filter(|k| !prose(k)).collect();
+        if !siblings.is_empty() && ctx == Ctx::Schema {
+            let mut inner = Map::new();
+            inner.insert("$ref".into(), Value::String(reference.to_owned()));
+            let mut wrapper: Map<String, Value> = map.iter().filter(|(k, _)| k.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
+            wrapper.insert("allOf".into(), Value::Array(vec![Value::Object(inner)]));
+            return self.walk(&Value::Object(wrapper), file, file_ptr, bundle_ptr, ctx);
+        }
         if !siblings.is_empty() {
             self.warnings.push(Warning {
                 location: Location::new(file, file_ptr),

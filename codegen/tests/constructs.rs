@@ -50,8 +50,8 @@ fn recursion_is_boxed_and_only_recursion() {
     let boxed: Vec<(&str, bool)> = node.fields.iter().map(|f| (f.json_name.as_str(), f.boxed)).collect();
     assert_eq!(boxed, [("parent", true), ("children", false), ("leaf", false)]);
     let code = models_rs(api);
-    assert!(code.contains("pub parent: Option<Box<Node>>"), "{code}");
-    assert!(code.contains("pub children: Option<Vec<Node>>"), "{code}");
+    assert!(code.contains("pub parent: ::std::option::Option<::std::boxed::Box<Node>>"), "{code}");
+    assert!(code.contains("pub children: ::std::option::Option<::std::vec::Vec<Node>>"), "{code}");
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn enums_keep_unknown_values_and_null_means_optional() {
     let TypeKind::StringEnum(inline) = kind(&api, "HolderUnknown") else { panic!() };
     assert_eq!(inline.unknown_variant, "Unknown2", "the catch-all must not collide with a value named Unknown");
     let code = models_rs(api);
-    assert!(code.contains("pub origin: Option<Origin>,"), "{code}");
+    assert!(code.contains("pub origin: ::std::option::Option<Origin>,"), "{code}");
     assert!(code.contains("other => HolderUnknown::Unknown2(other.to_owned())"), "{code}");
 }
 
@@ -94,19 +94,21 @@ fn keywords_maps_unions_and_formats() {
     );
     let code = models_rs(api);
     for expected in [
-        "pub r#type: Option<String>,",
-        "pub self_: Option<i64>,",
-        "pub when: Option<::chrono::DateTime<::chrono::Utc>>,",
-        "pub day: Option<::chrono::NaiveDate>,",
-        "pub counts: Option<::std::collections::HashMap<String, i32>>,",
-        "pub free: Option<::serde_json::Map<String, ::serde_json::Value>>,",
-        "pub any: Option<::serde_json::Value>,",
-        "pub ratio: Option<f32>,",
+        "pub r#type: ::std::option::Option<::std::string::String>,",
+        "pub self_: ::std::option::Option<i64>,",
+        "pub when: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,",
+        "pub day: ::std::option::Option<::chrono::NaiveDate>,",
+        "pub counts: ::std::option::Option<::std::collections::HashMap<::std::string::String, i32>>,",
+        "pub free: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,",
+        "pub any: ::std::option::Option<::serde_json::Value>,",
+        "pub ratio: ::std::option::Option<f32>,",
         "#[serde(untagged)]",
-        "String(String),",
+        "String(::std::string::String),",
         "ThingChoiceVariant2(ThingChoiceVariant2),",
     ] {
-        assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+        // prettyplease wraps long lines: compare without whitespace.
+        let flat = |s: &str| s.split_whitespace().collect::<String>().replace(",>", ">");
+        assert!(flat(&code).contains(&flat(expected)), "missing `{expected}` in:\n{code}");
     }
 }
 
