@@ -66,8 +66,24 @@ fn is_pointer_prefix(prefix: &str, pointer: &str) -> bool {
         && (pointer.len() == prefix.len() || pointer.as_bytes()[prefix.len()] == b'/')
 }
 
-/// Load `root` and every file it references into one document.
+/// How to read constraints written beside a schema `$ref`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefSiblings {
+    /// Keep them (wrap the reference in `allOf`): what authors mean by
+    /// `{$ref: X, nullable: true}`, and what the generator does.
+    Honour,
+    /// Drop them, as OpenAPI 3.0 says: for comparing documents by the letter.
+    Ignore,
+}
+
+/// Load `root` and every file it references into one document, honouring
+/// constraints beside schema `$ref`s.
 pub fn bundle(root: &Path, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
+    bundle_with(root, RefSiblings::Honour, warnings)
+}
+
+/// [`bundle`], choosing what happens to constraints beside schema `$ref`s.
+pub fn bundle_with(root: &Path, siblings: RefSiblings, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
     let root_file = normalize(root);
     let document = read_document(&root_file)?;
     let mut bundler = Bundler {
@@ -80,6 +96,7 @@ pub fn bundle(root: &Path, warnings: &mut Vec<Warning>) -> Result<Bundle, Error>
         origins: Vec::new(),
         vocabulary: Vocabulary::default(),
         named_by_stem: Vec::new(),
+        siblings,
         warnings,
     };
     bundler.vocabulary.add_document(&document);
@@ -118,6 +135,7 @@ struct Bundler<'w> {
     /// Hoisted schemas named after their file: renamed at the end, when the
     /// vocabulary has seen every file.
     named_by_stem: Vec<(String, PathBuf)>,
+    siblings: RefSiblings,
     warnings: &'w mut Vec<Warning>,
 }
 
@@ -239,7 +257,7 @@ impl Bundler<'_> {
         // OpenAPI 3.0 ignores siblings, and so do we, with a warning.
         let prose = |k: &str| matches!(k, "$ref" | "description" | "summary" | "title" | "example" | "examples");
         let siblings: Vec<&str> = map.keys().map(String::as_str).filter(|k| !prose(k)).collect();
-        if !siblings.is_empty() && ctx == Ctx::Schema {
+        if !siblings.is_empty() && ctx == Ctx::Schema && self.siblings == RefSiblings::Honour {
             let mut inner = Map::new();
             inner.insert("$ref".into(), Value::String(reference.to_owned()));
             let mut wrapper: Map<String, Value> = map.iter().filter(|(k, _)| k.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();

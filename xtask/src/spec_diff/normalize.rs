@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use sailpoint_codegen::bundle::{bundle, Bundle};
+use sailpoint_codegen::bundle::{bundle_with, Bundle, RefSiblings};
 use sailpoint_codegen::error::escape_token;
 use sailpoint_codegen::{Error, Warning};
 use serde_json::{Map, Value};
@@ -48,7 +48,8 @@ const STRUCTURAL: [&str; 14] = [
 
 /// Bundle and read one spec file. Errors name the file and JSON pointer.
 pub fn load(path: &Path, warnings: &mut Vec<Warning>) -> Result<Api, String> {
-    let bundled = bundle(path, warnings).map_err(|e| describe(&e))?;
+    // Facts by the letter of OpenAPI 3.0: keys beside a `$ref` do not count.
+    let bundled = bundle_with(path, RefSiblings::Ignore, warnings).map_err(|e| describe(&e))?;
     // Which component schemas the root file declares itself (bundling adds
     // hoisted ones under names it makes up).
     let root = sailpoint_codegen::load::read_document(path).map_err(|e| describe(&e))?;
