@@ -145,3 +145,21 @@ fn parameters_headers_and_bodies() {
     assert!(messages.iter().any(|m| m.contains("no operationId; using `get_files`")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("default true is not a string")), "{messages:?}");
 }
+
+#[test]
+fn discriminated_unions_pick_the_variant_by_tag() {
+    let (api, _) = load(
+        "tagged",
+        "paths: {}\ncomponents:\n  schemas:\n    Cat: {type: object, required: [kind], properties: {kind: {type: string}, lives: {type: integer}}}\n    Dog: {type: object, required: [kind], properties: {kind: {type: string}, good: {type: boolean}}}\n    Pet:\n      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      discriminator:\n        propertyName: kind\n        mapping: {cat: '#/components/schemas/Cat'}\n",
+    );
+    let TypeKind::Union(pet) = kind(&api, "Pet") else { panic!() };
+    assert_eq!(pet.tag.as_deref(), Some("kind"));
+    let tags: Vec<Vec<String>> = pet.variants.iter().map(|v| v.tag_values.clone()).collect();
+    assert_eq!(tags, [vec!["cat".to_owned()], vec!["Dog".to_owned()]], "mapping first, else the schema name");
+    let code = models_rs(api);
+    let flat = |s: &str| s.split_whitespace().collect::<String>();
+    for expected in [r#"Some("cat") => { ::serde_json::from_value(value) .map(Pet::Cat)"#, "_ => ::std::result::Result::Ok(Pet::Unknown(value))"] {
+        assert!(flat(&code).contains(&flat(expected)), "missing `{expected}` in:\n{code}");
+    }
+    assert!(flat(&code).contains(&flat("Unknown(::serde_json::Value),")), "{code}");
+}

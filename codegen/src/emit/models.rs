@@ -193,6 +193,10 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
 }
 
 fn union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, index: &TypeIndex<'_>) -> TokenStream {
+    let tagged = u.tag.is_some() && u.variants.iter().all(|v| !v.tag_values.is_empty());
+    if tagged {
+        return tagged_union(name, doc, u);
+    }
     let eq = u.variants.iter().all(|v| index.is_eq(&v.ty, 0));
     let eq = if eq { quote!(Eq,) } else { quote!() };
     let variants = u.variants.iter().map(|v| {
@@ -209,6 +213,55 @@ fn union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, index: &TypeInd
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
+        }
+    }
+}
+
+/// A `oneOf` with a `discriminator`: the named property picks the variant,
+/// so alternatives that look alike cannot be confused. A value the spec does
+/// not know is kept as JSON rather than failing.
+fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> TokenStream {
+    let tag = u.tag.as_deref().unwrap_or_default();
+    let mut names = crate::names::NameSet::new();
+    for v in &u.variants {
+        names.reserve(&v.rust_name);
+    }
+    let unknown = ident(&names.unique("Unknown".to_owned()));
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, Scope::Models);
+        let text = format!(" `{tag}` is {}.", v.tag_values.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or "));
+        quote! { #[doc = #text] #variant(#ty), }
+    });
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let values = v.tag_values.iter().map(|t| Literal::string(t));
+        quote! {
+            ::std::option::Option::Some(#(#values)|*) => ::serde_json::from_value(value).map(#name::#variant).map_err(::serde::de::Error::custom),
+        }
+    });
+    let unknown_doc = format!(" A `{tag}` this crate does not know, kept as JSON.");
+    quote! {
+        #doc
+        ///
+        #[doc = concat!(" The `", #tag, "` property selects the variant.")]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(#name::#unknown(value)),
+                }
+            }
         }
     }
 }
