@@ -237,6 +237,8 @@ pub enum ResponseKind {
 pub struct ErrorResponse {
     /// Status code; `None` for the `default` response or a range.
     pub status: Option<u16>,
+    /// For `4XX`-style ranges: the leading digit.
+    pub range: Option<u16>,
     /// Index into [`Api::error_bodies`]; `None` when the body is not JSON.
     pub body: Option<usize>,
 }

@@ -17,11 +17,31 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
-/// Keep ASCII letters, digits and separators; everything else separates words.
-/// Non-ASCII letters are transliterated away (heck would keep them, but not
-/// every character is valid in an identifier).
+/// Keep ASCII letters and digits; other ASCII separates words. Accented
+/// Latin letters become their base letters (`größe` -> `groesse`); other
+/// non-ASCII characters are dropped (identifiers stay plain ASCII).
 fn ascii_words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_ascii() {
+            out.push(' ');
+        } else if let Some(plain) = transliterate(c) {
+            out.push_str(plain);
+        }
+    }
+    out
+}
+
+fn transliterate(c: char) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("àáâãå", "a"), ("ä", "ae"), ("æ", "ae"), ("ç", "c"), ("èéêë", "e"), ("ìíîï", "i"), ("ñ", "n"),
+        ("òóôõø", "o"), ("ö", "oe"), ("ùúû", "u"), ("ü", "ue"), ("ýÿ", "y"), ("ß", "ss"),
+        ("ÀÁÂÃÅ", "A"), ("Ä", "Ae"), ("Æ", "Ae"), ("Ç", "C"), ("ÈÉÊË", "E"), ("ÌÍÎÏ", "I"), ("Ñ", "N"),
+        ("ÒÓÔÕØ", "O"), ("Ö", "Oe"), ("ÙÚÛ", "U"), ("Ü", "Ue"), ("Ý", "Y"),
+    ];
+    TABLE.iter().find(|(from, _)| from.contains(c)).map(|(_, to)| *to)
 }
 
 /// `session-id`, `sessionId` -> `session_id`; keywords become raw (`r#type`).
@@ -146,7 +166,9 @@ mod tests {
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("2fa"), "_2fa");
         assert_eq!(field_name("X-SailPoint-Experimental"), "x_sail_point_experimental");
-        assert_eq!(field_name("größe"), "gr_e");
+        assert_eq!(field_name("größe"), "groesse");
+        assert_eq!(type_name("Größe"), "Groesse");
+        assert_eq!(field_name("名前"), "field");
     }
 
     #[test]

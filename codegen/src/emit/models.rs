@@ -65,7 +65,7 @@ fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &Ty
         if !f.required {
             serde_args.push(quote!(default));
             if f.is_optional() {
-                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+                serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
             }
         }
         let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };

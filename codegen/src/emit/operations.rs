@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs::docs;
 use super::rust_type::{ident, rust_type, Scope, TypeIndex};
-use crate::ir::{Api, BodyKind, ErrorResponse, Operation, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
 
 pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
     // Operations that map statuses to error bodies the same way share one decoder.
@@ -47,27 +47,28 @@ pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
     }
 }
 
-/// `match status { 400 | 403 => ..., _ => Other }` for one operation.
+/// `match status { 400 | 403 => ..., 400..=499 => ..., _ => Other }` for one
+/// operation: exact codes first, so a range never hides one.
 fn error_decoder_body(api: &Api, op: &Operation) -> TokenStream {
-    let mut by_body: BTreeMap<usize, Vec<&ErrorResponse>> = BTreeMap::new();
+    let mut exact: BTreeMap<usize, Vec<TokenStream>> = BTreeMap::new();
+    let mut ranges: BTreeMap<usize, Vec<TokenStream>> = BTreeMap::new();
     for e in &op.errors {
-        if let Some(b) = e.body {
-            by_body.entry(b).or_default().push(e);
+        let Some(b) = e.body else { continue };
+        match (e.status, e.range) {
+            (Some(s), _) => {
+                let s = Literal::u16_unsuffixed(s);
+                exact.entry(b).or_default().push(quote!(#s));
+            }
+            (None, Some(range)) => {
+                let (low, high) = (Literal::u16_unsuffixed(range * 100), Literal::u16_unsuffixed(range * 100 + 99));
+                ranges.entry(b).or_default().push(quote!(#low..=#high));
+            }
+            (None, None) => {}
         }
     }
-    let arms = by_body.iter().filter_map(|(b, responses)| {
+    let arms = exact.iter().chain(ranges.iter()).map(|(b, patterns)| {
         let variant = ident(&api.error_bodies[*b].rust_name);
-        let patterns: Vec<TokenStream> = responses
-            .iter()
-            .filter_map(|r| r.status.map(|s| {
-                let s = Literal::u16_unsuffixed(s);
-                quote!(#s)
-            }))
-            .collect();
-        if patterns.is_empty() {
-            return None;
-        }
-        Some(quote! { #(#patterns)|* => ::serde_json::from_slice(body).map(super::ErrorBody::#variant), })
+        quote! { #(#patterns)|* => ::serde_json::from_slice(body).map(super::ErrorBody::#variant), }
     });
     let fallback = match op.default_error.as_ref().and_then(|d| d.body) {
         Some(b) => {

@@ -60,10 +60,21 @@ impl<'a> TypeIndex<'a> {
 
     /// Does this type implement `Default` (so a struct containing it can)?
     pub fn has_default(&self, ty: &TypeRef) -> bool {
+        self.has_default_within(ty, 0)
+    }
+
+    fn has_default_within(&self, ty: &TypeRef, depth: usize) -> bool {
+        // A type that needs itself to be defaulted (required recursion) has no
+        // default; the depth bound also stops us walking such a cycle forever.
+        if depth > 32 {
+            return false;
+        }
         match ty {
             TypeRef::Named(name) => match self.defs.get(name.as_str()).map(|d| &d.kind) {
-                Some(TypeKind::Struct(s)) => s.fields.iter().all(|f| f.is_optional() || self.has_default(&f.ty)),
-                Some(TypeKind::Alias(inner)) => self.has_default(inner),
+                Some(TypeKind::Struct(s)) => {
+                    s.fields.iter().all(|f| f.is_optional() || self.has_default_within(&f.ty, depth + 1))
+                }
+                Some(TypeKind::Alias(inner)) => self.has_default_within(inner, depth + 1),
                 _ => false,
             },
             TypeRef::DateTime | TypeRef::Date => false,

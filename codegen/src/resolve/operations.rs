@@ -488,7 +488,8 @@ impl<'s> OpContext<'s> {
                 success.push(Response { status, content_type, kind, ty, doc });
             } else {
                 let body = if kind == ResponseKind::Json { self.error_body(&ty) } else { None };
-                errors.push(ErrorResponse { status, body });
+                let range = status.is_none().then_some(range);
+                errors.push(ErrorResponse { status, range, body });
             }
         }
         let mut default_error = None;
@@ -502,7 +503,7 @@ impl<'s> OpContext<'s> {
                 success.push(Response { status: None, content_type, kind, ty: ty.clone(), doc });
             }
             let body = if kind == ResponseKind::Json { self.error_body(&ty) } else { None };
-            default_error = Some(ErrorResponse { status: None, body });
+            default_error = Some(ErrorResponse { status: None, range: None, body });
         }
         Ok((success, errors, default_error))
     }

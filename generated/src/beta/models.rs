@@ -5,10 +5,14 @@
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EntityCreatedByDto {
     /// Identifier of the creating identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the creating identity.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -18,13 +22,17 @@ pub struct EntityCreatedByDto {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorMessageDto {
     /// BCP 47 language tag of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The `localeOrigin` field.
-    #[serde(rename = "localeOrigin", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "localeOrigin",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub locale_origin: ::std::option::Option<LocaleOrigin>,
     /// Message text in that locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
 
@@ -34,16 +42,24 @@ pub struct ErrorMessageDto {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponseDto {
     /// Specific error code.
-    #[serde(rename = "detailCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "detailCode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub detail_code: ::std::option::Option<::std::string::String>,
     /// Identifier for tracing this error.
-    #[serde(rename = "trackingId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "trackingId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub tracking_id: ::std::option::Option<::std::string::String>,
     /// Localized error messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
     /// Additional plain-text reasons behind the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub causes: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
 }
 
@@ -57,7 +73,7 @@ pub struct JsonPatchOperation {
     /// JSON Pointer to the target location.
     pub path: ::std::string::String,
     /// Operand value; needed for add and replace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationValue>,
 }
 
@@ -162,7 +178,7 @@ pub struct JsonPatchOperationRoleMining {
     /// JSON Pointer to the target location.
     pub path: ::std::string::String,
     /// Operand value; needed for replace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationValue>,
 }
 
@@ -361,46 +377,58 @@ pub type NullableEntityCreatedByDto = ::std::string::String;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningEntitlement {
     /// The `entitlementRef` field.
-    #[serde(rename = "entitlementRef", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "entitlementRef",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub entitlement_ref: ::std::option::Option<RoleMiningEntitlementRef>,
     /// Display name of the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Application the entitlement belongs to.
     #[serde(
         rename = "applicationName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub application_name: ::std::option::Option<::std::string::String>,
     /// How many of the role's identities hold the entitlement.
-    #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Share (percent) of the role's identities holding the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub popularity: ::std::option::Option<f32>,
     /// Share (percent) of all identities in the organisation holding the entitlement.
     #[serde(
         rename = "popularityInOrg",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub popularity_in_org: ::std::option::Option<f32>,
     /// Identifier of the source (application).
-    #[serde(rename = "sourceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Whether activity data for the source is complete or notComplete.
     #[serde(
         rename = "activitySourceState",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub activity_source_state: ::std::option::Option<::std::string::String>,
     /// Percent of the role's identities that use the entitlement's source.
     #[serde(
         rename = "sourceUsagePercent",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub source_usage_percent: ::std::option::Option<f32>,
 }
@@ -411,16 +439,16 @@ pub struct RoleMiningEntitlement {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningEntitlementRef {
     /// Identifier of the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Free-text description of the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Source attribute that carries the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
 }
 
@@ -430,13 +458,13 @@ pub struct RoleMiningEntitlementRef {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningIdentity {
     /// Identifier of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `attributes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -448,10 +476,14 @@ pub struct RoleMiningIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningIdentityDistribution {
     /// Identity attribute used for grouping.
-    #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "attributeName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The `distribution` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistributionDistributionItem>,
     >,
@@ -461,10 +493,14 @@ pub struct RoleMiningIdentityDistribution {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningIdentityDistributionDistributionItem {
     /// One value of the grouping attribute.
-    #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "attributeValue",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     /// How many identities carry that value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i32>,
 }
 
@@ -474,95 +510,123 @@ pub struct RoleMiningIdentityDistributionDistributionItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRole {
     /// Who created the session.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// Density score of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub density: ::std::option::Option<i32>,
     /// Free-text description of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Number of entitlements in the potential role.
     #[serde(
         rename = "entitlementCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entitlement_count: ::std::option::Option<i32>,
     /// Ids of entitlements excluded from the role.
     #[serde(
         rename = "excludedEntitlements",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Freshness score of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub freshness: ::std::option::Option<i32>,
     /// Number of identities in the potential role.
-    #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Breakdown of the role's identities by attribute.
     #[serde(
         rename = "identityDistribution",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub identity_distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistribution>,
     >,
     /// Ids of the identities in the role.
-    #[serde(rename = "identityIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Identity group status, OBTAINED or COMPRESSED.
     #[serde(
         rename = "identityGroupStatus",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Reference to the potential role.
     #[serde(
         rename = "potentialRoleRef",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub potential_role_ref: ::std::option::Option<
         RoleMiningPotentialRolePotentialRoleRef,
     >,
     /// The `provisionState` field.
-    #[serde(rename = "provisionState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "provisionState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     /// Quality score of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<i32>,
     /// Id of the role created from this potential role, if any.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roleId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// Whether the potential role is saved.
     ///
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// The `session` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identifier of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the potential role was created.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the potential role was last changed.
-    #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -572,10 +636,10 @@ pub struct RoleMiningPotentialRole {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleApplication {
     /// Identifier of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -585,10 +649,10 @@ pub struct RoleMiningPotentialRoleApplication {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleEditEntitlements {
     /// Entitlement ids to act on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// true puts the ids on the exclusion list; false takes them off it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<bool>,
 }
 
@@ -598,10 +662,10 @@ pub struct RoleMiningPotentialRoleEditEntitlements {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleEntitlements {
     /// Identifier of the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the entitlement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -614,14 +678,14 @@ pub struct RoleMiningPotentialRoleExportRequest {
     #[serde(
         rename = "minEntitlementPopularity",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_entitlement_popularity: ::std::option::Option<i32>,
     /// false leaves out entitlements that are widespread across the organisation.
     #[serde(
         rename = "includeCommonAccess",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub include_common_access: ::std::option::Option<bool>,
 }
@@ -633,21 +697,25 @@ pub struct RoleMiningPotentialRoleExportResponse {
     #[serde(
         rename = "minEntitlementPopularity",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_entitlement_popularity: ::std::option::Option<i32>,
     /// false leaves out entitlements that are widespread across the organisation.
     #[serde(
         rename = "includeCommonAccess",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub include_common_access: ::std::option::Option<bool>,
     /// Identifier of the export job.
-    #[serde(rename = "exportId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "exportId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub export_id: ::std::option::Option<::std::string::String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMiningPotentialRoleExportState>,
 }
 
@@ -738,10 +806,10 @@ impl crate::runtime::ParamValue for RoleMiningPotentialRoleExportState {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRolePotentialRoleRef {
     /// Identifier of the referenced potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the referenced potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -751,17 +819,25 @@ pub struct RoleMiningPotentialRolePotentialRoleRef {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleProvisionRequest {
     /// Name for the role to create.
-    #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roleName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub role_name: ::std::option::Option<::std::string::String>,
     /// Brief description for the role to create.
     #[serde(
         rename = "roleDescription",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub role_description: ::std::option::Option<::std::string::String>,
     /// Identity that will own the role.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ownerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// If true, access requests are raised for the potential role's identities.
     ///
@@ -769,7 +845,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
     #[serde(
         rename = "includeIdentities",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub include_identities: ::std::option::Option<bool>,
     /// If true, entitlements go straight onto the role; if false, they are wrapped in access profiles.
@@ -778,7 +854,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
     #[serde(
         rename = "directlyAssignedEntitlements",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub directly_assigned_entitlements: ::std::option::Option<bool>,
 }
@@ -872,10 +948,10 @@ impl crate::runtime::ParamValue for RoleMiningPotentialRoleProvisionState {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleRef {
     /// Identifier of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -885,16 +961,24 @@ pub struct RoleMiningPotentialRoleRef {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleSourceUsage {
     /// Identifier of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the identity.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Email address of the identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Days on which the identity used the source.
-    #[serde(rename = "usageCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "usageCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub usage_count: ::std::option::Option<i32>,
 }
 
@@ -904,69 +988,89 @@ pub struct RoleMiningPotentialRoleSourceUsage {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningPotentialRoleSummary {
     /// Identifier of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `potentialRoleRef` field.
     #[serde(
         rename = "potentialRoleRef",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub potential_role_ref: ::std::option::Option<RoleMiningPotentialRoleRef>,
     /// Number of identities in the potential role.
-    #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Number of entitlements in the potential role.
     #[serde(
         rename = "entitlementCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entitlement_count: ::std::option::Option<i32>,
     /// Identity group status, REQUESTED or OBTAINED.
     #[serde(
         rename = "identityGroupStatus",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     /// The `provisionState` field.
-    #[serde(rename = "provisionState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "provisionState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     /// Id of the role created from this potential role (IIQ or IDN); null until provisioned.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roleId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// Density score from 0 to 100; higher means the identities are more alike.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub density: ::std::option::Option<i32>,
     /// Freshness score from 0 to 100; higher means less overlap with existing roles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub freshness: ::std::option::Option<i32>,
     /// Quality score from 0 to 100, combining density and freshness.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<i32>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Who created the potential role.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// When the potential role was created.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the potential role is saved.
     ///
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// Free-text description of the potential role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The `session` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
 }
 
@@ -1051,40 +1155,56 @@ impl crate::runtime::ParamValue for RoleMiningRoleType {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningSessionDraftRoleDto {
     /// Display name of the draft role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Free-text description of the draft role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Ids of the identities in the draft role.
-    #[serde(rename = "identityIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ids of the entitlements in the draft role.
-    #[serde(rename = "entitlementIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "entitlementIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub entitlement_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ids of entitlements excluded from the draft role.
     #[serde(
         rename = "excludedEntitlements",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Time of the last change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identifier of the draft role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the draft role was created.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the draft role was last changed.
-    #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -1094,59 +1214,67 @@ pub struct RoleMiningSessionDraftRoleDto {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningSessionDto {
     /// The `scope` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// Prune threshold to apply; null lets the service compute one.
-    #[serde(rename = "pruneThreshold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "pruneThreshold",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /// Prune threshold computed by the service.
     #[serde(
         rename = "prescribedPruneThreshold",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub prescribed_prune_threshold: ::std::option::Option<i32>,
     /// Smallest number of identities a potential role may have.
     #[serde(
         rename = "minNumIdentitiesInPotentialRole",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// How many potential roles were found.
     #[serde(
         rename = "potentialRoleCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub potential_role_count: ::std::option::Option<i32>,
     /// How many potential roles are fully processed.
     #[serde(
         rename = "potentialRolesReadyCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub potential_roles_ready_count: ::std::option::Option<i32>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identity to notify by email about this session.
     #[serde(
         rename = "emailRecipientId",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     /// Size of the identity population selected by the scope.
-    #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// Name under which the session is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1156,37 +1284,45 @@ pub struct RoleMiningSessionDto {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningSessionParametersDto {
     /// Identifier of the role mining session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name under which the session is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Smallest number of identities a potential role may have.
     #[serde(
         rename = "minNumIdentitiesInPotentialRole",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// Prune threshold to apply; null lets the service compute one.
-    #[serde(rename = "pruneThreshold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "pruneThreshold",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// The `scope` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// The `state` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RoleMiningSessionState>,
     /// The `scopingMethod` field.
-    #[serde(rename = "scopingMethod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "scopingMethod",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub scoping_method: ::std::option::Option<RoleMiningSessionScopingMethod>,
 }
 
@@ -1196,80 +1332,108 @@ pub struct RoleMiningSessionParametersDto {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningSessionResponse {
     /// The `scope` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// Smallest number of identities a potential role may have.
     #[serde(
         rename = "minNumIdentitiesInPotentialRole",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// How the session's identity scope was chosen.
-    #[serde(rename = "scopingMethod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "scopingMethod",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub scoping_method: ::std::option::Option<::std::string::String>,
     /// Prune threshold computed by the service.
     #[serde(
         rename = "prescribedPruneThreshold",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub prescribed_prune_threshold: ::std::option::Option<i32>,
     /// Prune threshold in effect for the session.
-    #[serde(rename = "pruneThreshold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "pruneThreshold",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /// How many potential roles were found.
     #[serde(
         rename = "potentialRoleCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub potential_role_count: ::std::option::Option<i32>,
     /// How many potential roles are fully processed.
     #[serde(
         rename = "potentialRolesReadyCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub potential_roles_ready_count: ::std::option::Option<i32>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMiningSessionStatus>,
     /// Identity to notify by email about this session.
     #[serde(
         rename = "emailRecipientId",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     /// Who created the session.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// Number of identities in scope.
-    #[serde(rename = "identityCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// Name under which the session is saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Location of the session's data file.
-    #[serde(rename = "dataFilePath", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dataFilePath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub data_file_path: ::std::option::Option<::std::string::String>,
     /// Identifier of the role mining session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the session was created.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the session finished.
-    #[serde(rename = "modifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
 }
 
@@ -1293,16 +1457,20 @@ pub enum RoleMiningSessionResponseCreatedBy {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningSessionScope {
     /// Explicit identity ids to mine.
-    #[serde(rename = "identityIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "identityIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Search query that selects the identities to mine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<::std::string::String>,
     /// Attribute-based filters that select the identities to mine.
     #[serde(
         rename = "attributeFilterCriteria",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_filter_criteria: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -1485,7 +1653,7 @@ impl crate::runtime::ParamValue for RoleMiningSessionState {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMiningSessionStatus {
     /// The `state` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RoleMiningSessionState>,
 }
 
@@ -1493,7 +1661,7 @@ pub struct RoleMiningSessionStatus {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TooManyRequestsBody {
     /// Text explaining the rate-limit rejection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -1501,6 +1669,6 @@ pub struct TooManyRequestsBody {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnauthorizedBody {
     /// Text explaining the authentication failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
