@@ -40,6 +40,13 @@ impl<'a> TypeIndex<'a> {
     /// Usable as a path segment, query value or header: a primitive, a
     /// string enum, or an alias of one.
     pub fn is_scalar(&self, ty: &TypeRef) -> bool {
+        self.is_scalar_within(ty, 0)
+    }
+
+    fn is_scalar_within(&self, ty: &TypeRef, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
         match ty {
             TypeRef::String
             | TypeRef::Bool
@@ -51,7 +58,7 @@ impl<'a> TypeIndex<'a> {
             | TypeRef::Date => true,
             TypeRef::Named(name) => match self.defs.get(name.as_str()).map(|d| &d.kind) {
                 Some(TypeKind::StringEnum(_)) => true,
-                Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
+                Some(TypeKind::Alias(inner)) => self.is_scalar_within(inner, depth + 1),
                 _ => false,
             },
             _ => false,

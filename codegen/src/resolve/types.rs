@@ -103,28 +103,28 @@ impl<'a> TypeResolver<'a> {
         Ok(())
     }
 
-    /// Look up `#/components/schemas/X`.
+    /// Look up `#/components/schemas/X`, following component-to-component
+    /// references (a chain that loops is an error, not a hang).
     pub fn component(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema), Error> {
-        let key = reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
-            self.error(pointer, format!("unsupported `$ref` target {reference}: only #/components/schemas/... can name a schema"))
-        })?;
-        let key = key.replace("~1", "/").replace("~0", "~");
         let spec: &'a OpenAPI = self.spec;
-        let (key, schema) = spec
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get_key_value(key.as_str()))
-            .ok_or_else(|| self.error(pointer, format!("dangling `$ref`: {reference} does not exist")))?;
-        match schema {
-            ReferenceOr::Item(s) => Ok((key.as_str(), s)),
-            ReferenceOr::Reference { reference: next } => {
-                if next == reference {
-                    return Err(self.error(pointer, format!("`$ref` {reference} refers to itself")));
-                }
-                let (_, s) = self.component(next, pointer)?;
-                Ok((key.as_str(), s))
+        let schemas = spec.components.as_ref().map(|c| &c.schemas);
+        let mut current = reference;
+        let mut first_key: Option<&'a str> = None;
+        for _ in 0..64 {
+            let key = current.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
+                self.error(pointer, format!("unsupported `$ref` target {current}: only #/components/schemas/... can name a schema"))
+            })?;
+            let key = key.replace("~1", "/").replace("~0", "~");
+            let (key, schema) = schemas
+                .and_then(|s| s.get_key_value(key.as_str()))
+                .ok_or_else(|| self.error(pointer, format!("dangling `$ref`: {current} does not exist")))?;
+            let first = *first_key.get_or_insert(key.as_str());
+            match schema {
+                ReferenceOr::Item(s) => return Ok((first, s)),
+                ReferenceOr::Reference { reference: next } => current = next,
             }
         }
+        Err(self.error(pointer, format!("`$ref` {reference} leads into a loop of references")))
     }
 
     /// The Rust type for a schema position. `hint` names any type that has to
@@ -194,8 +194,12 @@ impl<'a> TypeResolver<'a> {
         }
         match view.typ.as_deref() {
             Some("string") => {
-                if !view.non_null_enum().is_empty() {
+                let values = view.non_null_enum();
+                if !values.is_empty() && values.iter().all(|v| v.is_string()) {
                     return self.define_inline(schema, hint, pointer);
+                }
+                if !values.is_empty() {
+                    self.warn(pointer, "a string enum with values that are not strings; read as a plain string");
                 }
                 Ok(match view.format.as_deref() {
                     Some("date-time") => TypeRef::DateTime,
@@ -502,11 +506,49 @@ impl<'a> TypeResolver<'a> {
     }
 
     /// Finish: box recursive fields and return every type, sorted by name.
-    pub fn finish(self) -> Vec<TypeDef> {
+    pub fn finish(mut self) -> Vec<TypeDef> {
+        self.break_alias_cycles();
         let mut defs = self.defs;
         break_cycles(&mut defs);
         defs.sort_by(|a, b| a.name.cmp(&b.name));
         defs
+    }
+}
+
+impl TypeResolver<'_> {
+    /// `type A = B; type B = A;` has no meaning (a schema that only refers to
+    /// itself): such an alias becomes any JSON value.
+    fn break_alias_cycles(&mut self) {
+        let aliases: HashMap<String, String> = self
+            .defs
+            .iter()
+            .filter_map(|d| match &d.kind {
+                TypeKind::Alias(TypeRef::Named(target)) => Some((d.name.clone(), target.clone())),
+                _ => None,
+            })
+            .collect();
+        let mut cyclic = Vec::new();
+        for start in aliases.keys() {
+            let mut current = start;
+            for _ in 0..=aliases.len() {
+                match aliases.get(current) {
+                    Some(next) if next == start => {
+                        cyclic.push(start.clone());
+                        break;
+                    }
+                    Some(next) => current = next,
+                    None => break,
+                }
+            }
+        }
+        cyclic.sort();
+        for name in cyclic {
+            if let Some(def) = self.defs.iter_mut().find(|d| d.name == name) {
+                def.kind = TypeKind::Alias(TypeRef::Json);
+                let origin = def.origin.trim_start_matches('#').to_owned();
+                self.warn(&origin, "the schema only refers to itself; typed as any JSON value");
+            }
+        }
     }
 }
 
