@@ -189,9 +189,15 @@ fn mutated_specs_never_panic() {
     let started = std::time::Instant::now();
     let strategy = (0..seeds.len(), prop::collection::vec((any::<usize>(), any::<u8>(), any::<usize>()), 1..8));
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let result = runner.run(&strategy, |(seed, mutations)| {
         let doc = mutate(seeds[seed].clone(), &mutations, &payloads);
         run_generator(&doc, &dir);
+        // Progress for long runs (`--nocapture`).
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if n % 1000 == 0 {
+            println!("{n} cases, {:.0} s", started.elapsed().as_secs_f64());
+        }
         Ok(())
     });
     let _ = std::fs::remove_dir_all(&dir);
