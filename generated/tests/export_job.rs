@@ -10,7 +10,7 @@ mod support;
 macro_rules! export_job_tests {
     ($api:ident, $base:literal, $experimental:expr) => {
         mod $api {
-            use std::time::{Duration, Instant};
+            use std::time::Duration;
 
             use serde_json::json;
             use wiremock::matchers::{body_json, method, path};
@@ -135,14 +135,11 @@ macro_rules! export_job_tests {
                     ..PollPolicy::default()
                 };
 
-                let started = Instant::now();
                 let err = api.export_potential_role("sess-1", "role-2", request(), &policy).await.unwrap_err();
-                let elapsed = started.elapsed();
 
                 let Error::Timeout(timeout) = &err else { panic!("expected Error::Timeout, got {err:?}") };
                 assert_eq!(timeout.operation_id, "exportRoleMiningPotentialRoleStatus");
                 assert!(timeout.after >= Duration::from_millis(300), "{:?}", timeout.after);
-                assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
                 let (start, polls, download) = counts(&server).await;
                 assert_eq!((start, download), (1, 0));
                 // Checks at about 0, 50, 125, 237 and 300 ms.
