@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{escape_token, Error, Location, Warning};
 use crate::load::read_document;
+use crate::sandbox::Sandbox;
 use crate::segment::Vocabulary;
 
 /// A single self-contained document, plus the map back to the source files.
@@ -67,25 +68,37 @@ fn is_pointer_prefix(prefix: &str, pointer: &str) -> bool {
 }
 
 /// How to read constraints written beside a schema `$ref`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RefSiblings {
     /// Keep them (wrap the reference in `allOf`): what authors mean by
     /// `{$ref: X, nullable: true}`, and what the generator does.
+    #[default]
     Honour,
     /// Drop them, as OpenAPI 3.0 says: for comparing documents by the letter.
     Ignore,
 }
 
-/// Load `root` and every file it references into one document, honouring
-/// constraints beside schema `$ref`s.
-pub fn bundle(root: &Path, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
-    bundle_with(root, RefSiblings::Honour, warnings)
+/// How to bundle.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub siblings: RefSiblings,
+    /// The directory external `$ref`s may read from (see [`Sandbox`]).
+    /// `None`: the directory of the root spec file.
+    pub ref_root: Option<PathBuf>,
 }
 
-/// [`bundle`], choosing what happens to constraints beside schema `$ref`s.
-pub fn bundle_with(root: &Path, siblings: RefSiblings, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
+/// Load `root` and every file it references into one document, honouring
+/// constraints beside schema `$ref`s and reading only inside `root`'s directory.
+pub fn bundle(root: &Path, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
+    bundle_with(root, &Options::default(), warnings)
+}
+
+/// [`bundle`] with explicit [`Options`].
+pub fn bundle_with(root: &Path, options: &Options, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
     let root_file = normalize(root);
+    let sandbox = Sandbox::new(&root_file, options.ref_root.as_deref())?;
     let document = read_document(&root_file)?;
+    let siblings = options.siblings;
     let mut bundler = Bundler {
         root_file: root_file.clone(),
         files: HashMap::new(),
@@ -97,6 +110,7 @@ pub fn bundle_with(root: &Path, siblings: RefSiblings, warnings: &mut Vec<Warnin
         vocabulary: Vocabulary::default(),
         named_by_stem: Vec::new(),
         siblings,
+        sandbox,
         warnings,
     };
     bundler.vocabulary.add_document(&document);
@@ -136,6 +150,7 @@ struct Bundler<'w> {
     /// vocabulary has seen every file.
     named_by_stem: Vec<(String, PathBuf)>,
     siblings: RefSiblings,
+    sandbox: Sandbox,
     warnings: &'w mut Vec<Warning>,
 }
 
@@ -368,7 +383,7 @@ impl Bundler<'_> {
             Some((p, f)) => (p, f.to_owned()),
             None => (reference, String::new()),
         };
-        if path_part.contains("://") {
+        if path_part.contains("://") || path_part.starts_with("file:") {
             return Err(Error::at(here, format!("remote `$ref` is not supported: {reference}")));
         }
         if !fragment.is_empty() && !fragment.starts_with('/') {
@@ -385,12 +400,7 @@ impl Bundler<'_> {
     /// Load (cached) the file and return the node the fragment points at.
     fn target(&mut self, file: &Path, fragment: &str, here: &Location) -> Result<Value, Error> {
         if !self.files.contains_key(file) {
-            if !file.is_file() {
-                return Err(Error::at(
-                    here.clone(),
-                    format!("dangling `$ref`: file {} does not exist", file.display()),
-                ));
-            }
+            self.sandbox.admit(file, here)?;
             let document = read_document(file)?;
             self.vocabulary.add_document(&document);
             self.files.insert(file.to_path_buf(), document);

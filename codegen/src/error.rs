@@ -85,3 +85,54 @@ pub fn join_pointer(base: &str, tokens: &[&str]) -> String {
     }
     out
 }
+
+/// Remove quoted excerpts of a document's content from a parser message:
+/// serde quotes the offending value (`invalid type: string "..."`), which
+/// must not reveal a referenced file's text. Quoted strings become `"…"`,
+/// backticked names longer than 40 characters become `` `…` ``.
+pub fn redact_excerpts(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // A Debug-escaped string: ends at the next unescaped quote.
+                let mut escaped = false;
+                for inner in chars.by_ref() {
+                    match inner {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+                out.push_str("\"…\"");
+            }
+            '`' => {
+                let name: String = chars.by_ref().take_while(|&c| c != '`').collect();
+                if name.chars().count() > 40 || name.contains(['\n', '\r']) {
+                    out.push_str("`…`");
+                } else {
+                    out.push('`');
+                    out.push_str(&name);
+                    out.push('`');
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_excerpts;
+
+    #[test]
+    fn quoted_content_is_removed() {
+        let message = r#"invalid type: string "SECRET=\"x\" rest", expected struct Schema"#;
+        assert_eq!(redact_excerpts(message), r#"invalid type: string "…", expected struct Schema"#);
+        assert_eq!(redact_excerpts("unknown field `typ`, expected `type`"), "unknown field `typ`, expected `type`");
+        let long = format!("unknown field `{}`", "k".repeat(41));
+        assert_eq!(redact_excerpts(&long), "unknown field `…`");
+    }
+}

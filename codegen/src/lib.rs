@@ -3,7 +3,8 @@
 //! The pipeline, one module per step:
 //!
 //! 1. [`load`] reads YAML or JSON; [`bundle`] joins multi-file specs into one
-//!    document, remembering where each part came from.
+//!    document, remembering where each part came from, reading only the files
+//!    the [`sandbox`] admits.
 //! 2. [`resolve`] parses it with `openapiv3` and resolves it into the small
 //!    [`ir`] model: named types and operations.
 //! 3. [`emit`] turns the IR into Rust tokens with `quote` and formats them with
@@ -21,15 +22,22 @@ pub mod krate;
 pub mod load;
 pub mod names;
 pub mod resolve;
+pub mod sandbox;
 pub mod segment;
 
 use std::path::Path;
 
 pub use error::{Error, Location, Warning};
 
-/// Load, bundle, parse and resolve one spec file.
+/// Load, bundle, parse and resolve one spec file. External `$ref`s may read
+/// only inside the spec's own directory ([`sandbox`]).
 pub fn load_api(spec: &Path, warnings: &mut Vec<Warning>) -> Result<ir::Api, Error> {
-    let bundle = bundle::bundle(spec, warnings)?;
+    load_api_with(spec, &bundle::Options::default(), warnings)
+}
+
+/// [`load_api`] with explicit bundling options (a wider `ref_root`).
+pub fn load_api_with(spec: &Path, options: &bundle::Options, warnings: &mut Vec<Warning>) -> Result<ir::Api, Error> {
+    let bundle = bundle::bundle_with(spec, options, warnings)?;
     let parsed = resolve::parse(&bundle)?;
     resolve::resolve(&bundle, &parsed, warnings)
 }

@@ -2,6 +2,7 @@
 //! command line (`main.rs`) and by the tests that keep `generated/` honest.
 
 pub mod config;
+pub mod output;
 pub mod spec_diff;
 pub mod sync;
 

@@ -4,15 +4,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
-use xtask::{spec_diff, sync, workspace_root};
+use xtask::{output, spec_diff, sync, workspace_root};
 
 const USAGE: &str = "\
 usage:
   cargo xtask generate                          regenerate generated/ from spec/
   cargo xtask generate --check                  fail with a diff if generated/ is stale
-  cargo xtask generate --spec PATH --out DIR [--name NAME]
-                                                write a standalone crate for any spec
-  cargo xtask spec-diff --upstream PATH [--ours PATH] [--tag TAG] [--json]
+  cargo xtask generate --spec PATH --out DIR [--name NAME] [--ref-root DIR]
+                                                write a standalone crate for any spec;
+                                                DIR must be new, empty or generated
+                                                before (other files are never touched);
+                                                external $refs may read only under the
+                                                spec's directory, or --ref-root DIR
+  cargo xtask spec-diff --upstream PATH [--ours PATH] [--tag TAG] [--json] [--ref-root DIR]
                                                 compare our spec with upstream's (default
                                                 --ours: spec/ for upstream's API version);
                                                 --tag limits both to operations with TAG
@@ -49,6 +53,7 @@ struct GenerateArgs {
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
+    ref_root: Option<PathBuf>,
 }
 
 fn parse_generate(args: &[String]) -> Result<GenerateArgs, String> {
@@ -61,12 +66,16 @@ fn parse_generate(args: &[String]) -> Result<GenerateArgs, String> {
             "--spec" => parsed.spec = Some(value("--spec")?.into()),
             "--out" => parsed.out = Some(value("--out")?.into()),
             "--name" => parsed.name = Some(value("--name")?),
+            "--ref-root" => parsed.ref_root = Some(value("--ref-root")?.into()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
     match (&parsed.spec, &parsed.out, parsed.check) {
         (Some(_), None, _) | (None, Some(_), _) => Err("--spec and --out go together".into()),
         (Some(_), Some(_), true) => Err("--check applies to the workspace crate, not to --spec/--out".into()),
+        (None, None, _) if parsed.ref_root.is_some() || parsed.name.is_some() => {
+            Err("--name and --ref-root apply to --spec/--out".into())
+        }
         _ => Ok(parsed),
     }
 }
@@ -74,7 +83,7 @@ fn parse_generate(args: &[String]) -> Result<GenerateArgs, String> {
 fn generate(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_generate(args)?;
     if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
-        return standalone(spec, out, args.name);
+        return standalone(spec, out, args.name, args.ref_root);
     }
     let root = workspace_root();
     let expected = sync::expected(&root)?;
@@ -89,12 +98,15 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         eprint!("{}", drift.report("generated"));
         return Ok(ExitCode::from(1));
     }
-    let changed = sync::write(&dir, &expected).map_err(|e| format!("writing generated/: {e}"))?;
-    if changed.is_empty() {
+    let written = sync::write(&dir, &expected).map_err(|e| format!("writing generated/: {e}"))?;
+    if written.changed.is_empty() {
         println!("generated/ is already up to date ({} files)", expected.files.len());
     }
-    for path in changed {
+    for path in written.changed {
         println!("updated generated/{}", path.display());
+    }
+    for path in written.kept {
+        eprintln!("warning: kept generated/{}: not produced by the generator, and not written by it", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -110,6 +122,7 @@ fn parse_spec_diff(args: &[String]) -> Result<spec_diff::Options, String> {
             "--ours" => options.ours = Some(value("--ours")?.into()),
             "--tag" => options.tag = Some(value("--tag")?),
             "--json" => options.json = true,
+            "--ref-root" => options.ref_root = Some(value("--ref-root")?.into()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -127,9 +140,12 @@ fn spec_diff(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// A crate for any spec, runtime included, in its own workspace.
-fn standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode, String> {
+fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<PathBuf>) -> Result<ExitCode, String> {
+    // Refuse a wrong --out before any work.
+    output::check_out_dir(out, &workspace_root())?;
     let mut warnings = Vec::new();
-    let api = sailpoint_codegen::load_api(spec, &mut warnings);
+    let options = sailpoint_codegen::bundle::Options { ref_root, ..Default::default() };
+    let api = sailpoint_codegen::load_api_with(spec, &options, &mut warnings);
     print_warnings(&warnings);
     let api = api.map_err(|e| e.to_string())?;
     let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
@@ -149,19 +165,12 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode,
         dev_dependencies: None,
         command: format!("cargo xtask generate --spec {file_name} --out <dir>"),
     };
-    let files = generate_crate(&config)?;
-    for file in &files {
-        let path = out.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        let mut contents = file.contents.clone();
-        if file.path == Path::new("Cargo.toml") {
-            // Its own workspace root, so it builds wherever it is written.
-            contents.push_str("\n[workspace]\n");
-        }
-        std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut files = generate_crate(&config)?;
+    if let Some(manifest) = files.iter_mut().find(|f| f.path == Path::new("Cargo.toml")) {
+        // Its own workspace root, so it builds wherever it is written.
+        manifest.contents.push_str("\n[workspace]\n");
     }
+    output::write_crate(out, &files, &workspace_root())?;
     eprintln!("wrote {} files to {} ({} warnings)", files.len(), out.display(), warnings.len());
     Ok(ExitCode::SUCCESS)
 }

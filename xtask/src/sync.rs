@@ -8,6 +8,7 @@ use sailpoint_codegen::krate::{generate_crate, GeneratedFile};
 use sailpoint_codegen::Warning;
 
 use crate::config::{workspace_crate, GENERATE_COMMAND};
+use crate::output::Plan;
 
 /// What the generator produces for the workspace crate.
 pub struct Expected {
@@ -70,25 +71,25 @@ pub fn check(dir: &Path, expected: &Expected) -> Drift {
     drift
 }
 
-/// Write the expected files and delete stale ones; returns what changed.
-pub fn write(dir: &Path, expected: &Expected) -> std::io::Result<Vec<PathBuf>> {
-    let mut changed = Vec::new();
-    for file in &expected.files {
-        let path = dir.join(&file.path);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, &file.contents)?;
-        changed.push(file.path.clone());
-    }
-    for path in unexpected_files(dir, expected) {
-        std::fs::remove_file(dir.join(&path))?;
-        changed.push(path);
-    }
-    Ok(changed)
+/// What [`write`] did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Files written or deleted.
+    pub changed: Vec<PathBuf>,
+    /// Files in generated directories that the generator no longer produces
+    /// but did not write either: left alone.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Write the expected files and delete stale generated ones, all or nothing
+/// (see [`crate::output`]). A file the generator did not write is never
+/// overwritten (the run fails, naming it) nor deleted (it is kept).
+pub fn write(dir: &Path, expected: &Expected) -> Result<Written, String> {
+    let unexpected = unexpected_files(dir, expected);
+    let plan = Plan::new(dir, &expected.files, &unexpected)?;
+    let changed = plan.commit()?;
+    let kept = unexpected.into_iter().filter(|p| !changed.contains(p)).collect();
+    Ok(Written { changed, kept })
 }
 
 fn unexpected_files(dir: &Path, expected: &Expected) -> Vec<PathBuf> {

@@ -18,9 +18,14 @@ use xtask::{shared_dir, workspace_root};
 
 /// Generate a crate; returns the warnings printed.
 fn generate(spec: &Path, out: &Path) -> String {
+    generate_with(spec, out, &[])
+}
+
+fn generate_with(spec: &Path, out: &Path, extra: &[&str]) -> String {
     let _ = std::fs::remove_dir_all(out);
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(extra)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -64,7 +69,10 @@ fn upstream_role_mining_specs() {
     cargo_check(&beta);
 
     let multi = out_dir("upstream-v1");
-    let warnings = generate(&reference.join("upstream-v1/apis/iai-role-mining/openapi.yaml"), &multi);
+    // Its paths refer to `../shared/`: the reference root must be widened.
+    let apis = reference.join("upstream-v1/apis");
+    let warnings =
+        generate_with(&apis.join("iai-role-mining/openapi.yaml"), &multi, &["--ref-root", apis.to_str().unwrap()]);
     assert!(warnings.contains("path parameter `sessionId` does not appear in the path"), "{warnings}");
     let models = read(&multi.join("src/api/models.rs"));
     // Schemas from other files keep their titles as type names...

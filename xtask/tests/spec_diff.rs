@@ -152,9 +152,19 @@ fn beta_and_v2025_really_differ() {
 #[test]
 fn multi_file_upstream_loads() {
     let Some(shared) = shared_dir("multi_file_upstream_loads") else { return };
-    let root = shared.join("reference/upstream-v1/apis/iai-role-mining/openapi.yaml");
+    let apis = shared.join("reference/upstream-v1/apis");
+    let root = apis.join("iai-role-mining/openapi.yaml");
     let ours = workspace_root().join(BETA);
-    let output = xtask(&["spec-diff", "--upstream", root.to_str().unwrap(), "--ours", ours.to_str().unwrap()]);
+    let (root_arg, apis_arg, ours_arg) = (root.to_str().unwrap(), apis.to_str().unwrap(), ours.to_str().unwrap());
+
+    // It refers to `../shared/`, outside its own directory: refused until the
+    // reference root is widened on purpose.
+    let output = xtask(&["spec-diff", "--upstream", root_arg, "--ours", ours_arg]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("leaves the directory external references may read") && stderr.contains("--ref-root"), "{stderr}");
+
+    let output = xtask(&["spec-diff", "--upstream", root_arg, "--ours", ours_arg, "--ref-root", apis_arg]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
@@ -171,7 +181,7 @@ fn multi_file_upstream_loads() {
     assert!(stdout.contains("version bump: "), "{stdout}");
 
     // Its servers carry no version and info.version is `v1`: no default.
-    let output = xtask(&["spec-diff", "--upstream", root.to_str().unwrap()]);
+    let output = xtask(&["spec-diff", "--upstream", root_arg, "--ref-root", apis_arg]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("error: ") && stderr.contains("cannot tell which API version"), "{stderr}");

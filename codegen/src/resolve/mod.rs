@@ -29,7 +29,10 @@ pub fn parse(bundle: &Bundle) -> Result<OpenAPI, Error> {
         // for the deepest node that fails on its own.
         let (pointer, message) = diagnose::deepest_error(document)
             .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
-        Error::at(bundle.locate(&pointer), format!("invalid OpenAPI document: {message}"))
+        let location = bundle.locate(&pointer);
+        // Quote the document only where it is the file the user named.
+        let message = if location.file == bundle.root_file() { message } else { crate::error::redact_excerpts(&message) };
+        Error::at(location, format!("invalid OpenAPI document: {message}"))
     })
 }
 

@@ -45,6 +45,8 @@ pub struct Options {
     /// Compare only operations with this tag (for upstream's whole-API documents).
     pub tag: Option<String>,
     pub json: bool,
+    /// Where upstream's external `$ref`s may read (default: its directory).
+    pub ref_root: Option<PathBuf>,
 }
 
 /// One classified difference.
@@ -110,7 +112,7 @@ pub struct Outcome {
 pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
     let mut warnings = Vec::new();
     let summary = crate_summary(root)?;
-    let mut upstream = load(&options.upstream, &mut warnings)?;
+    let mut upstream = load(&options.upstream, options.ref_root.as_deref(), &mut warnings)?;
     let (ours_path, ours_label) = match &options.ours {
         Some(path) => (path.clone(), path.display().to_string()),
         None => {
@@ -118,7 +120,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
             (root.join("spec").join(&spec), format!("spec/{spec}"))
         }
     };
-    let mut ours = load(&ours_path, &mut warnings)?;
+    let mut ours = load(&ours_path, None, &mut warnings)?;
     if let Some(tag) = &options.tag {
         for (api, label) in [(&mut ours, &ours_label), (&mut upstream, &options.upstream.display().to_string())] {
             api.operations.retain(|_, op| op.tags.iter().any(|t| t == tag));
@@ -147,8 +149,8 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
 /// Load two files and list their classified differences (ours -> upstream).
 pub fn compare_files(ours: &Path, upstream: &Path) -> Result<Vec<Difference>, String> {
     let mut warnings = Vec::new();
-    let ours = load(ours, &mut warnings)?;
-    let upstream = load(upstream, &mut warnings)?;
+    let ours = load(ours, None, &mut warnings)?;
+    let upstream = load(upstream, None, &mut warnings)?;
     Ok(differences(&ours, &upstream, true))
 }
 

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use sailpoint_codegen::bundle::{bundle_with, Bundle, RefSiblings};
+use sailpoint_codegen::bundle::{self, bundle_with, Bundle, RefSiblings};
 use sailpoint_codegen::error::escape_token;
 use sailpoint_codegen::{Error, Warning};
 use serde_json::{Map, Value};
@@ -47,9 +47,10 @@ const STRUCTURAL: [&str; 14] = [
 ];
 
 /// Bundle and read one spec file. Errors name the file and JSON pointer.
-pub fn load(path: &Path, warnings: &mut Vec<Warning>) -> Result<Api, String> {
+pub fn load(path: &Path, ref_root: Option<&Path>, warnings: &mut Vec<Warning>) -> Result<Api, String> {
     // Facts by the letter of OpenAPI 3.0: keys beside a `$ref` do not count.
-    let bundled = bundle_with(path, RefSiblings::Ignore, warnings).map_err(|e| describe(&e))?;
+    let options = bundle::Options { siblings: RefSiblings::Ignore, ref_root: ref_root.map(Path::to_path_buf) };
+    let bundled = bundle_with(path, &options, warnings).map_err(|e| describe(&e))?;
     // Which component schemas the root file declares itself (bundling adds
     // hoisted ones under names it makes up).
     let root = sailpoint_codegen::load::read_document(path).map_err(|e| describe(&e))?;
