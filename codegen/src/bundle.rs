@@ -96,8 +96,8 @@ pub fn bundle(root: &Path, warnings: &mut Vec<Warning>) -> Result<Bundle, Error>
 /// [`bundle`] with explicit [`Options`].
 pub fn bundle_with(root: &Path, options: &Options, warnings: &mut Vec<Warning>) -> Result<Bundle, Error> {
     let root_file = normalize(root);
-    let sandbox = Sandbox::new(&root_file, options.ref_root.as_deref())?;
     let document = read_document(&root_file)?;
+    let sandbox = Sandbox::new(&root_file, options.ref_root.as_deref())?;
     let siblings = options.siblings;
     let mut bundler = Bundler {
         root_file: root_file.clone(),
