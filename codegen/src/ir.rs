@@ -111,6 +111,8 @@ pub enum TypeRef {
     Bool,
     I32,
     I64,
+    /// Only for integers beyond `i64::MAX` (an enum value or a bound says so).
+    U64,
     F32,
     F64,
     DateTime,

@@ -1,8 +1,10 @@
 //! Reading spec files from disk. YAML parsing is kept behind [`read_document`]
 //! so the YAML library can be swapped in one place (serde_yaml is unmaintained).
 
+use std::fmt;
 use std::path::Path;
 
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::{Error, Location};
@@ -17,73 +19,222 @@ pub fn read_document(path: &Path) -> Result<Value, Error> {
         .map_err(|e| Error::in_file(path, format!("cannot read spec file: {e}")))?;
     let is_json = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
     if is_json {
-        serde_json::from_str(&text).map_err(|e| Error {
-            location: Location::new(path, ""),
-            line_col: Some((e.line(), e.column())),
-            message: format!("invalid JSON: {e}"),
-        })
+        // Through the same seed as YAML: a repeated key is an error too.
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        ValueSeed { annotation: false }
+            .deserialize(&mut deserializer)
+            .and_then(|value| deserializer.end().map(|()| value))
+            .map_err(|e| Error {
+                location: Location::new(path, ""),
+                line_col: Some((e.line(), e.column())),
+                message: format!("invalid JSON: {e}"),
+            })
     } else {
         parse_yaml(path, &text)
     }
 }
 
 fn parse_yaml(path: &Path, text: &str) -> Result<Value, Error> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    ValueSeed { annotation: false }.deserialize(deserializer).map_err(|e| {
         let line_col = e.location().map(|l| (l.line(), l.column()));
-        let message = format!("invalid YAML: {e}");
-        Error { location: Location::new(path, ""), line_col, message }
-    })?;
-    yaml_to_json(path, yaml, String::new())
+        let mut detail = e.to_string();
+        // The position is printed in front (`file:line:col:`); say it once.
+        if let Some(l) = e.location() {
+            let suffix = format!(" at line {} column {}", l.line(), l.column());
+            if let Some(stripped) = detail.strip_suffix(&suffix) {
+                detail = stripped.to_owned();
+            }
+        }
+        Error { location: Location::new(path, ""), line_col, message: format!("invalid YAML: {detail}") }
+    })
 }
 
-/// Convert YAML to JSON. YAML allows non-string keys (`200:` unquoted is an
-/// integer); OpenAPI means them as strings, so scalar keys are stringified.
-fn yaml_to_json(path: &Path, yaml: serde_yaml::Value, pointer: String) -> Result<Value, Error> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Error::at(Location::new(path, pointer.clone()), "number is not finite")
-                })?
-            }
+/// YAML straight to JSON, with the parser's position on every error.
+///
+/// YAML allows non-string keys (`200:` unquoted is an integer); OpenAPI means
+/// them as strings, so scalar keys are stringified. A key that comes twice
+/// in one mapping (also `200` beside `'200'`) is an error at the second one:
+/// checking while the key is read is what gives its own line and column
+/// (serde_yaml's own check reports where the mapping starts). Tags are
+/// dropped (`!foo x` is `x`).
+#[derive(Clone, Copy)]
+struct ValueSeed {
+    /// Under `default`, `example(s)` or an `x-` extension: documentation
+    /// only, where a YAML infinity or NaN (not JSON) is kept as text
+    /// instead of failing the whole document.
+    annotation: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        match serde_json::Number::from_f64(v) {
+            Some(n) => Ok(Value::Number(n)),
+            None if self.annotation => Ok(Value::String(yaml_float(v))),
+            None => Err(E::custom(format!("number {} is not finite (JSON has no infinity or NaN)", yaml_float(v)))),
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(path, item, format!("{pointer}/{i}")))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => {
-                        return Err(Error::at(
-                            Location::new(path, pointer),
-                            "mapping keys must be strings",
-                        ))
-                    }
-                };
-                let child = format!("{pointer}/{}", crate::error::escape_token(&key));
-                let value = yaml_to_json(path, value, child)?;
-                out.insert(key, value);
-            }
-            Value::Object(out)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
         }
-        Y::Tagged(tagged) => yaml_to_json(path, tagged.value, pointer)?,
-    })
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed { taken: &out })? {
+            let annotation = self.annotation
+                || matches!(key.as_str(), "default" | "example" | "examples")
+                || key.starts_with("x-");
+            let value = map.next_value_seed(ValueSeed { annotation })?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!tag value`): keep the value.
+        let (_tag, value): (de::IgnoredAny, _) = data.variant()?;
+        value.newtype_variant_seed(self)
+    }
+}
+
+/// YAML's spelling of a float JSON cannot hold.
+fn yaml_float(v: f64) -> String {
+    if v.is_nan() {
+        ".nan".to_owned()
+    } else if v > 0.0 {
+        ".inf".to_owned()
+    } else {
+        "-.inf".to_owned()
+    }
+}
+
+/// One mapping key as a string, refused if the mapping already has it.
+struct KeySeed<'m> {
+    taken: &'m serde_json::Map<String, Value>,
+}
+
+impl KeySeed<'_> {
+    fn check<E: de::Error>(&self, key: String) -> Result<String, E> {
+        if self.taken.contains_key(&key) {
+            Err(E::custom(format!("duplicate key `{key}`")))
+        } else {
+            Ok(key)
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping key (a string, number, boolean or null)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        self.check(v.to_owned())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        self.check(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        self.check(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        self.check(v.to_string())
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<String, E> {
+        self.check(v.to_string())
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<String, E> {
+        self.check(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        self.check(if v.is_finite() { v.to_string() } else { yaml_float(v) })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        self.check("null".to_owned())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<String, E> {
+        self.check("null".to_owned())
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<String, A::Error> {
+        let (_tag, value): (de::IgnoredAny, _) = data.variant()?;
+        value.newtype_variant_seed(self)
+    }
 }

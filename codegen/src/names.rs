@@ -1,6 +1,6 @@
 //! Turning spec names into Rust identifiers.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -121,7 +121,18 @@ fn escape_keyword(name: String) -> String {
 /// case conversion (`fooBar` and `foo_bar`).
 #[derive(Debug, Default)]
 pub struct NameSet {
-    taken: HashSet<String>,
+    /// Each name handed out, with what it was handed to (`None`: reserved
+    /// by the generator, or made up by it).
+    taken: HashMap<String, Option<String>>,
+}
+
+/// Why [`NameSet::claim`] could not hand out the name asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clash {
+    /// The generator reserved it (or made it up for something else).
+    Reserved,
+    /// Something from the spec has it: the owner given to `claim`.
+    With(String),
 }
 
 impl NameSet {
@@ -130,24 +141,41 @@ impl NameSet {
     }
 
     pub fn reserve(&mut self, name: &str) {
-        self.taken.insert(name.to_owned());
+        self.taken.insert(name.to_owned(), None);
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
+        self.taken.contains_key(name)
     }
 
     pub fn unique(&mut self, base: String) -> String {
-        if self.taken.insert(base.clone()) {
-            return base;
-        }
+        self.hand_out(base, None).0
+    }
+
+    /// [`Self::unique`] for something the spec names, remembered as `owner`
+    /// (a description for messages); says whom the wanted name belongs to
+    /// when it had to be changed, so the caller can warn.
+    pub fn claim(&mut self, base: String, owner: &str) -> (String, Option<Clash>) {
+        self.hand_out(base, Some(owner.to_owned()))
+    }
+
+    fn hand_out(&mut self, base: String, owner: Option<String>) -> (String, Option<Clash>) {
+        let clash = match self.taken.get(&base) {
+            None => {
+                self.taken.insert(base.clone(), owner);
+                return (base, None);
+            }
+            Some(None) => Clash::Reserved,
+            Some(Some(other)) => Clash::With(other.clone()),
+        };
         // A suffixed keyword is no longer a keyword: drop the `r#`.
         let stem = base.strip_prefix("r#").unwrap_or(&base).to_owned();
         let mut n = 2;
         loop {
             let candidate = format!("{stem}{n}");
-            if self.taken.insert(candidate.clone()) {
-                return candidate;
+            if !self.taken.contains_key(&candidate) {
+                self.taken.insert(candidate.clone(), owner);
+                return (candidate, Some(clash));
             }
             n += 1;
         }
@@ -190,5 +218,16 @@ mod tests {
         assert_eq!(names.unique("foo_bar".into()), "foo_bar2");
         assert_eq!(names.unique("r#type".into()), "r#type");
         assert_eq!(names.unique("r#type".into()), "type2");
+    }
+
+    #[test]
+    fn claims_name_the_owner_they_collide_with() {
+        let mut names = NameSet::new();
+        names.reserve("new");
+        assert_eq!(names.claim("FooBar".into(), "schema `foo_bar`"), ("FooBar".into(), None));
+        let (name, clash) = names.claim("FooBar".into(), "schema `FooBar`");
+        assert_eq!((name.as_str(), clash), ("FooBar2", Some(Clash::With("schema `foo_bar`".into()))));
+        assert_eq!(names.claim("new".into(), "operation `new`"), ("new2".into(), Some(Clash::Reserved)));
+        assert_eq!(names.claim("FooBar2".into(), "schema `FooBar2`").1, Some(Clash::With("schema `FooBar`".into())));
     }
 }

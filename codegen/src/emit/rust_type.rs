@@ -52,6 +52,7 @@ impl<'a> TypeIndex<'a> {
             | TypeRef::Bool
             | TypeRef::I32
             | TypeRef::I64
+            | TypeRef::U64
             | TypeRef::F32
             | TypeRef::F64
             | TypeRef::DateTime
@@ -149,6 +150,7 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),

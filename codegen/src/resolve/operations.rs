@@ -1,7 +1,7 @@
 //! Paths and operations -> [`Operation`]s: parameters, request bodies and
 //! responses, with their types resolved through [`TypeResolver`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -9,7 +9,7 @@ use openapiv3::{
     Response as OaResponse, StatusCode,
 };
 
-use super::types::{plain, Resolved, SRef, TypeResolver};
+use super::types::{clash_message, plain, Resolved, SRef, TypeResolver};
 use super::view::SchemaView;
 use crate::error::{escape_token, Error};
 use crate::ir::{
@@ -26,12 +26,19 @@ pub struct Operations {
 pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Result<Operations, Error> {
     let mut method_names = NameSet::new();
     // Inherent methods of the generated client: operations must not shadow them.
-    for reserved in ["new", "from_runtime", "runtime", "base_path", "clone"] {
+    for reserved in ["new", "from_env", "from_runtime", "runtime", "base_path", "clone"] {
         method_names.reserve(reserved);
     }
     let mut builder_names = NameSet::new();
-    let mut ctx = OpContext { spec, error_bodies: Vec::new(), error_index: HashMap::new() };
+    // `builders.rs` names these prelude items unqualified: a builder struct
+    // with one of their names would shadow it.
+    for reserved in ["Result", "Option", "Box", "Send", "String", "Vec", "Into"] {
+        builder_names.reserve(reserved);
+    }
+    let mut ctx = OpContext { spec, error_bodies: Vec::new(), error_index: HashMap::new(), headers_checked: HashSet::new() };
     let mut operations = Vec::new();
+    // operationId -> the pointer of the operation that has it first.
+    let mut operation_ids: HashMap<String, String> = HashMap::new();
     for (path, item) in spec.paths.iter() {
         let item_ptr = format!("/paths/{}", escape_token(path));
         let item = match item {
@@ -40,6 +47,17 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
                 return Err(types.error(&item_ptr, format!("path item `$ref` {reference} is not supported")))
             }
         };
+        let (template_vars, unclosed) = path_variables(path);
+        if unclosed {
+            types.warn(&item_ptr, format!("a `{{` in the path `{path}` is never closed; the rest of the path is sent as written"));
+        }
+        // Path-item parameters, each (name, location) once: a repeat is a
+        // flaw (the last one wins). Checked here, once for all operations.
+        let mut path_level = Vec::with_capacity(item.parameters.len());
+        for (i, p) in item.parameters.iter().enumerate() {
+            path_level.push(ctx.parameter(types, p, format!("{item_ptr}/parameters/{i}"))?);
+        }
+        warn_repeated_parameters(types, &path_level, &format!("{item_ptr}/parameters"));
         for (method, op) in item.iter() {
             let ptr = format!("{item_ptr}/{method}");
             let operation_id = match &op.operation_id {
@@ -50,24 +68,49 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
                     derived
                 }
             };
-            let method_name = method_names.unique(names::fn_name(&operation_id));
-            let builder_name = builder_names.unique(names::type_name(&operation_id));
+            let repeated_id = operation_ids.get(&operation_id).cloned();
+            if repeated_id.is_none() {
+                operation_ids.insert(operation_id.clone(), ptr.clone());
+            }
+            let owner = format!("the method of operation `{operation_id}`");
+            let wanted = names::fn_name(&operation_id);
+            let (method_name, method_clash) = method_names.claim(wanted.clone(), &owner);
+            let wanted_builder = names::type_name(&operation_id);
+            let (builder_name, builder_clash) =
+                builder_names.claim(wanted_builder.clone(), &format!("the request builder of operation `{operation_id}`"));
+            if let Some(first) = &repeated_id {
+                let first = types.locate(first);
+                types.warn(
+                    &ptr,
+                    format!("operationId `{operation_id}` is not unique (also at {first}); this operation's method is named `{method_name}`"),
+                );
+            } else if let Some(clash) = &method_clash {
+                types.warn(&ptr, clash_message(&owner, &wanted, clash, &method_name));
+            } else if let Some(clash) = &builder_clash {
+                let what = format!("the request builder of operation `{operation_id}`");
+                types.warn(&ptr, clash_message(&what, &wanted_builder, clash, &builder_name));
+            }
             let mut params = Vec::new();
             let mut param_names = NameSet::new();
-            for reserved in ["client", "body"] {
+            // The builder's own field and methods: an optional parameter's
+            // setter must not shadow them (`stream` calls `self.clone()`).
+            for reserved in ["client", "body", "send", "send_raw", "stream", "collect_all", "send_page", "clone"] {
                 param_names.reserve(reserved);
             }
-            // Path-item parameters apply unless the operation redefines them.
+            // Path-item parameters apply unless the operation redefines them
+            // (OpenAPI: same name and location), which it may do silently.
             let mut declared: IndexMap<(String, ParamLocation), (&Parameter, String)> = IndexMap::new();
-            for (i, p) in item.parameters.iter().enumerate() {
-                let (p, p_ptr) = ctx.parameter(types, p, format!("{item_ptr}/parameters/{i}"))?;
-                declared.insert((p.parameter_data_ref().name.clone(), location(p)), (p, p_ptr));
+            for (p, p_ptr) in &path_level {
+                declared.insert((p.parameter_data_ref().name.clone(), location(p)), (*p, p_ptr.clone()));
             }
+            let mut op_level = Vec::with_capacity(op.parameters.len());
             for (i, p) in op.parameters.iter().enumerate() {
-                let (p, p_ptr) = ctx.parameter(types, p, format!("{ptr}/parameters/{i}"))?;
+                op_level.push(ctx.parameter(types, p, format!("{ptr}/parameters/{i}"))?);
+            }
+            warn_repeated_parameters(types, &op_level, &format!("{ptr}/parameters"));
+            for (p, p_ptr) in op_level {
                 declared.insert((p.parameter_data_ref().name.clone(), location(p)), (p, p_ptr));
             }
-            let template_vars = path_variables(path);
             for ((name, loc), (p, p_ptr)) in &declared {
                 if *loc == ParamLocation::Path && !template_vars.contains(name) {
                     types.warn(p_ptr, format!("path parameter `{name}` does not appear in the path; it is ignored"));
@@ -84,9 +127,15 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
             for var in &template_vars {
                 if !declared.contains_key(&(var.clone(), ParamLocation::Path)) {
                     types.warn(&ptr, format!("path parameter `{var}` is used in the path but not declared; typed as a string"));
+                    let what = format!("path parameter `{var}`");
+                    let wanted = names::field_name(var);
+                    let (rust_name, clash) = param_names.claim(wanted.clone(), &what);
+                    if let Some(clash) = clash {
+                        types.warn(&ptr, clash_message(&what, &wanted, &clash, &rust_name));
+                    }
                     params.push(Param {
                         name: var.clone(),
-                        rust_name: param_names.unique(names::field_name(var)),
+                        rust_name,
                         location: ParamLocation::Path,
                         ty: TypeRef::String,
                         required: true,
@@ -133,6 +182,34 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
     Ok(Operations { operations, error_bodies: ctx.error_bodies })
 }
 
+/// Warn about a parameter list that declares one (name, location) twice.
+/// `list` holds the resolved parameters of `list_ptr`, in order.
+fn warn_repeated_parameters(types: &mut TypeResolver<'_>, list: &[(&Parameter, String)], list_ptr: &str) {
+    let mut first_at: HashMap<(&str, ParamLocation), usize> = HashMap::new();
+    for (i, (p, _)) in list.iter().enumerate() {
+        let name = p.parameter_data_ref().name.as_str();
+        let loc = location(p);
+        if let Some(first) = first_at.insert((name, loc), i) {
+            // Keep pointing at the first one for a third repeat.
+            first_at.insert((name, loc), first);
+            let first = types.locate(&format!("{list_ptr}/{first}"));
+            types.warn(
+                &format!("{list_ptr}/{i}"),
+                format!("{} parameter `{name}` is declared twice (also at {first}); the last declaration is used", location_word(loc)),
+            );
+        }
+    }
+}
+
+fn location_word(loc: ParamLocation) -> &'static str {
+    match loc {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
 fn location(p: &Parameter) -> ParamLocation {
     match p {
         Parameter::Path { .. } => ParamLocation::Path,
@@ -142,16 +219,20 @@ fn location(p: &Parameter) -> ParamLocation {
     }
 }
 
-/// `{a}` names in a path template, in order.
-fn path_variables(path: &str) -> Vec<String> {
-    let mut vars = Vec::new();
+/// `{a}` names in a path template, in order, each once (the runtime fills
+/// every place a name appears), and whether a `{` is never closed.
+fn path_variables(path: &str) -> (Vec<String>, bool) {
+    let mut vars: Vec<String> = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        vars.push(rest[start + 1..start + len].to_owned());
+        let Some(len) = rest[start..].find('}') else { return (vars, true) };
+        let name = &rest[start + 1..start + len];
+        if !vars.iter().any(|v| v == name) {
+            vars.push(name.to_owned());
+        }
         rest = &rest[start + len + 1..];
     }
-    vars
+    (vars, false)
 }
 
 fn param(
@@ -198,9 +279,15 @@ fn param(
         Parameter::Query { style, .. } => data.explode.unwrap_or(matches!(style, QueryStyle::Form)),
         _ => data.explode.unwrap_or(false),
     };
+    let what = format!("{} parameter `{}`", location_word(loc), data.name);
+    let wanted = names::field_name(&data.name);
+    let (rust_name, clash) = names_used.claim(wanted.clone(), &what);
+    if let Some(clash) = clash {
+        types.warn(ptr, clash_message(&what, &wanted, &clash, &rust_name));
+    }
     Ok(Param {
         name: data.name.clone(),
-        rust_name: names_used.unique(names::field_name(&data.name)),
+        rust_name,
         location: loc,
         ty: resolved.ty,
         required,
@@ -243,6 +330,8 @@ struct OpContext<'s> {
     spec: &'s OpenAPI,
     error_bodies: Vec<ErrorBodyVariant>,
     error_index: HashMap<TypeRef, usize>,
+    /// Responses whose headers were checked (a shared response once).
+    headers_checked: HashSet<String>,
 }
 
 /// How a media type's body is carried.
@@ -327,13 +416,9 @@ impl<'s> OpContext<'s> {
         match p {
             ReferenceOr::Item(p) => Ok((p, ptr)),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
-                    types.error(&ptr, format!("unsupported parameter `$ref` {reference}"))
-                })?;
-                match self.spec.components.as_ref().and_then(|c| c.parameters.get(key)) {
-                    Some(ReferenceOr::Item(p)) => Ok((p, format!("/components/parameters/{}", escape_token(key)))),
-                    _ => Err(types.error(&ptr, format!("dangling `$ref`: {reference} does not exist"))),
-                }
+                let params = self.spec.components.as_ref().map(|c| &c.parameters);
+                let target = types.follow("parameters", params, reference, &ptr)?;
+                Ok((target.item, target.pointer))
             }
         }
     }
@@ -348,13 +433,9 @@ impl<'s> OpContext<'s> {
         let (body, ptr) = match body {
             ReferenceOr::Item(b) => (b, ptr.to_owned()),
             ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .ok_or_else(|| types.error(ptr, format!("unsupported request body `$ref` {reference}")))?;
-                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(key)) {
-                    Some(ReferenceOr::Item(b)) => (b, format!("/components/requestBodies/{}", escape_token(key))),
-                    _ => return Err(types.error(ptr, format!("dangling `$ref`: {reference} does not exist"))),
-                }
+                let bodies = self.spec.components.as_ref().map(|c| &c.request_bodies);
+                let target = types.follow("requestBodies", bodies, reference, ptr)?;
+                (target.item, target.pointer)
             }
         };
         let Some((content_type, media)) = pick_content(&body.content) else {
@@ -405,14 +486,27 @@ impl<'s> OpContext<'s> {
         match r {
             ReferenceOr::Item(r) => Ok((r, ptr.to_owned(), None)),
             ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix("#/components/responses/")
-                    .ok_or_else(|| types.error(ptr, format!("unsupported response `$ref` {reference}")))?;
-                match self.spec.components.as_ref().and_then(|c| c.responses.get(key)) {
-                    Some(ReferenceOr::Item(r)) => {
-                        Ok((r, format!("/components/responses/{}", escape_token(key)), Some(key.to_owned())))
-                    }
-                    _ => Err(types.error(ptr, format!("dangling `$ref`: {reference} does not exist"))),
+                let responses = self.spec.components.as_ref().map(|c| &c.responses);
+                let target = types.follow("responses", responses, reference, ptr)?;
+                Ok((target.item, target.pointer, Some(target.first_key.to_owned())))
+            }
+        }
+    }
+
+    /// Response headers are not read by the client, so a `$ref` cycle among
+    /// them is a warning, not an error (a dangling `$ref` is an error from
+    /// the bundler).
+    fn check_headers(&mut self, types: &mut TypeResolver<'_>, response: &OaResponse, ptr: &str) {
+        if !self.headers_checked.insert(ptr.to_owned()) {
+            return;
+        }
+        let components = self.spec.components.as_ref().map(|c| &c.headers);
+        for (name, header) in &response.headers {
+            if let ReferenceOr::Reference { reference } = header {
+                let header_ptr = format!("{ptr}/headers/{}", escape_token(name));
+                if let Err(e) = types.follow("headers", components, reference, &header_ptr) {
+                    let message = format!("response header `{name}`: {}; tolerated because response headers are not used", e.message);
+                    types.warn(&format!("{header_ptr}/$ref"), message);
                 }
             }
         }
@@ -475,6 +569,7 @@ impl<'s> OpContext<'s> {
             };
             let ptr = format!("{op_ptr}/responses/{code}");
             let (response, ptr, component) = self.response(types, r, &ptr)?;
+            self.check_headers(types, response, &ptr);
             let is_success = range == 2;
             let hint = match (&component, status, is_success) {
                 (Some(name), _, _) if name.parse::<u16>().is_err() => format!("{}Body", names::type_name(name)),
@@ -496,6 +591,7 @@ impl<'s> OpContext<'s> {
         if let Some(r) = &op.responses.default {
             let ptr = format!("{op_ptr}/responses/default");
             let (response, ptr, _) = self.response(types, r, &ptr)?;
+            self.check_headers(types, response, &ptr);
             let (kind, ty, content_type) = self.response_body(types, response, &format!("{builder_name}DefaultBody"), &ptr)?;
             if success.is_empty() {
                 // Only `default` declared: it describes success too.

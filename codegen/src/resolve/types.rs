@@ -12,7 +12,7 @@ use super::view::SchemaView;
 use crate::bundle::Bundle;
 use crate::error::{escape_token, Error, Warning};
 use crate::ir::{EnumVariant, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
-use crate::names::{self, NameSet};
+use crate::names::{self, Clash, NameSet};
 
 /// A schema position: a reference or an inline schema.
 #[derive(Clone, Copy)]
@@ -37,6 +37,15 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SRef<'s> {
             ReferenceOr::Item(s) => SRef::Item(s),
         }
     }
+}
+
+/// Where a chain of component references ends.
+pub struct Followed<'r, T> {
+    /// The key of the first component in the chain.
+    pub first_key: &'r str,
+    /// The JSON pointer of the item the chain ends at.
+    pub pointer: String,
+    pub item: &'r T,
 }
 
 /// The Rust type of a schema use, and whether `null` is allowed there.
@@ -64,18 +73,35 @@ impl<'a> TypeResolver<'a> {
     pub fn new(spec: &'a OpenAPI, bundle: &'a Bundle, warnings: &'a mut Vec<Warning>) -> Self {
         let mut names = NameSet::new();
         let mut components = IndexMap::new();
+        let mut renamed = Vec::new();
         if let Some(c) = &spec.components {
             for key in c.schemas.keys() {
-                let name = names.unique(names::type_name(key));
+                let wanted = names::type_name(key);
+                let (name, clash) = names.claim(wanted.clone(), &format!("schema `{key}`"));
+                if let Some(clash) = clash {
+                    let pointer = format!("/components/schemas/{}", escape_token(key));
+                    renamed.push((pointer, clash_message(&format!("schema `{key}`"), &wanted, &clash, &name)));
+                }
                 components.insert(key.clone(), name);
             }
         }
-        TypeResolver { spec, bundle, warnings, names, components, defs: Vec::new(), inline_cache: HashMap::new() }
+        let mut resolver =
+            TypeResolver { spec, bundle, warnings, names, components, defs: Vec::new(), inline_cache: HashMap::new() };
+        for (pointer, message) in renamed {
+            resolver.warn(&pointer, message);
+        }
+        resolver
     }
 
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         let location = self.bundle.locate(pointer);
         self.warnings.push(Warning { location, message: message.into() });
+    }
+
+    /// `file#pointer` for a pointer into the bundled document, for messages
+    /// that mention a second place.
+    pub fn locate(&self, pointer: &str) -> String {
+        self.bundle.locate(pointer).to_string()
     }
 
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
@@ -104,27 +130,64 @@ impl<'a> TypeResolver<'a> {
     }
 
     /// Look up `#/components/schemas/X`, following component-to-component
-    /// references (a chain that loops is an error, not a hang).
+    /// references (a chain that loops is an error naming the chain, not a
+    /// hang). Returns the first component's key (the name the reference
+    /// uses) and the schema the chain ends at.
     pub fn component(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema), Error> {
         let spec: &'a OpenAPI = self.spec;
         let schemas = spec.components.as_ref().map(|c| &c.schemas);
+        let target = self.follow("schemas", schemas, reference, pointer)?;
+        Ok((target.first_key, target.item))
+    }
+
+    /// Follow `#/components/{section}/...` references until an item. A chain
+    /// of references is fine; one that comes back on itself is a `$ref`
+    /// cycle, reported with the whole chain. `pointer` is where `reference`
+    /// was found.
+    pub fn follow<'r, T>(
+        &self,
+        section: &str,
+        items: Option<&'r IndexMap<String, ReferenceOr<T>>>,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<Followed<'r, T>, Error> {
+        let prefix = format!("#/components/{section}/");
+        let ref_pointer = format!("{pointer}/$ref");
+        let what = match section {
+            "requestBodies" => "request body",
+            other => other.strip_suffix('s').unwrap_or(other),
+        };
+        let mut chain: Vec<&str> = Vec::new();
+        let mut first_key: Option<&'r str> = None;
         let mut current = reference;
-        let mut first_key: Option<&'a str> = None;
-        for _ in 0..64 {
-            let key = current.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
-                self.error(pointer, format!("unsupported `$ref` target {current}: only #/components/schemas/... can name a schema"))
+        loop {
+            if let Some(start) = chain.iter().position(|r| *r == current) {
+                chain.push(current);
+                let cycle = chain[start..].join(" -> ");
+                let message = if start == 0 {
+                    format!("`$ref` cycle: {cycle}")
+                } else {
+                    format!("`$ref` {reference} leads into a `$ref` cycle: {cycle}")
+                };
+                return Err(self.error(&ref_pointer, message));
+            }
+            chain.push(current);
+            let key = current.strip_prefix(&prefix).ok_or_else(|| {
+                self.error(&ref_pointer, format!("unsupported `$ref` target {current}: only {prefix}... can name a {what} here"))
             })?;
             let key = key.replace("~1", "/").replace("~0", "~");
-            let (key, schema) = schemas
-                .and_then(|s| s.get_key_value(key.as_str()))
-                .ok_or_else(|| self.error(pointer, format!("dangling `$ref`: {current} does not exist")))?;
+            let (key, item) = items
+                .and_then(|m| m.get_key_value(key.as_str()))
+                .ok_or_else(|| self.error(&ref_pointer, format!("dangling `$ref`: {current} does not exist")))?;
             let first = *first_key.get_or_insert(key.as_str());
-            match schema {
-                ReferenceOr::Item(s) => return Ok((first, s)),
+            match item {
+                ReferenceOr::Item(item) => {
+                    let pointer = format!("/components/{section}/{}", escape_token(key));
+                    return Ok(Followed { first_key: first, pointer, item });
+                }
                 ReferenceOr::Reference { reference: next } => current = next,
             }
         }
-        Err(self.error(pointer, format!("`$ref` {reference} leads into a loop of references")))
     }
 
     /// The Rust type for a schema position. `hint` names any type that has to
@@ -208,10 +271,7 @@ impl<'a> TypeResolver<'a> {
                     _ => TypeRef::String,
                 })
             }
-            Some("integer") => Ok(match view.format.as_deref() {
-                Some("int64") | Some("uint64") | Some("uint32") => TypeRef::I64,
-                _ => TypeRef::I32,
-            }),
+            Some("integer") => Ok(self.integer_type(view, pointer)),
             Some("number") => Ok(match view.format.as_deref() {
                 Some("float") => TypeRef::F32,
                 _ => TypeRef::F64,
@@ -258,6 +318,27 @@ impl<'a> TypeResolver<'a> {
                 Ok(ty)
             }
         }
+    }
+
+    /// An integer schema's type: what its `format` says (`i32` without one),
+    /// widened to hold every `enum` value and `minimum`/`maximum` bound: an
+    /// enum of 3000000000 is not an `i32`. `u64` only for values beyond
+    /// `i64::MAX` (with no negative ones); beyond both, `f64` with a warning.
+    fn integer_type(&mut self, view: &SchemaView<'_>, pointer: &str) -> TypeRef {
+        let fit = IntegerFit::of(view);
+        if let Some(culprit) = fit.culprit.filter(|_| fit.width > fit.declared) {
+            let rust = fit.width.rust_name();
+            if fit.width == Width::Beyond {
+                let values = match fit.negative {
+                    Some(low) => format!("values {low} and {culprit} together fit"),
+                    None => format!("value {culprit} fits"),
+                };
+                self.warn(pointer, format!("integer {values} neither i64 nor u64; typed as {rust}, which holds large values only approximately"));
+            } else if let Some(format) = view.format.as_deref().filter(|f| matches!(*f, "int32" | "int64")) {
+                self.warn(pointer, format!("integer value {culprit} does not fit format {format}; typed as {rust}"));
+            }
+        }
+        fit.width.type_ref()
     }
 
     fn array_type(&mut self, view: &SchemaView<'_>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
@@ -398,8 +479,14 @@ impl<'a> TypeResolver<'a> {
             if let Some(s) = inline {
                 self.check_default(s, &ptr);
             }
+            let wanted = names::field_name(&prop);
+            let what = format!("property `{prop}`");
+            let (rust_name, clash) = field_names.claim(wanted.clone(), &what);
+            if let Some(clash) = clash {
+                self.warn(&ptr, clash_message(&what, &wanted, &clash, &rust_name));
+            }
             fields.push(Field {
-                rust_name: field_names.unique(names::field_name(&prop)),
+                rust_name,
                 json_name: prop.clone(),
                 ty: resolved.ty,
                 required: required.contains(&prop),
@@ -495,13 +582,19 @@ impl<'a> TypeResolver<'a> {
         Ok(TypeKind::Union(Union { variants, tag: discriminator.map(|d| d.property_name.clone()) }))
     }
 
-    /// A string schema whose default is a boolean (seen upstream) is tolerated.
+    /// A default only documents what the server does (and, on a required
+    /// header, is the value sent). One that the schema itself rules out (the
+    /// wrong type, out of range, not among the `enum` values) is a flaw in
+    /// the spec: a warning, and the default is still documented as written.
+    /// A string schema whose default is a boolean is seen upstream.
     pub fn check_default(&mut self, schema: &Schema, pointer: &str) {
+        let Some(default) = &schema.schema_data.default else { return };
+        if default.is_null() {
+            return;
+        }
         let view = SchemaView::new(schema);
-        if let (Some("string"), Some(default)) = (view.typ.as_deref(), &schema.schema_data.default) {
-            if !default.is_string() && !default.is_null() {
-                self.warn(pointer, format!("default {default} is not a string but the schema type is string; read as \"{}\"", plain(default)));
-            }
+        if let Some(problem) = default_problem(&view, default) {
+            self.warn(pointer, format!("default {default} {problem}"));
         }
     }
 
@@ -550,6 +643,177 @@ impl TypeResolver<'_> {
             }
         }
     }
+}
+
+/// The warning for a spec name whose Rust name was taken: `what` wanted
+/// `wanted`, got `got` instead.
+pub fn clash_message(what: &str, wanted: &str, clash: &Clash, got: &str) -> String {
+    let taken = match clash {
+        Clash::With(other) => format!("{other} already is"),
+        Clash::Reserved => "the generated code uses itself".to_owned(),
+    };
+    format!("{what} would be `{wanted}` in Rust, which {taken}; named `{got}` instead")
+}
+
+/// The Rust integer types, narrowest first; `Beyond` fits none of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Width {
+    I32,
+    I64,
+    U64,
+    Beyond,
+}
+
+impl Width {
+    fn rust_name(self) -> &'static str {
+        match self {
+            Width::I32 => "i32",
+            Width::I64 => "i64",
+            Width::U64 => "u64",
+            Width::Beyond => "f64",
+        }
+    }
+
+    fn type_ref(self) -> TypeRef {
+        match self {
+            Width::I32 => TypeRef::I32,
+            Width::I64 => TypeRef::I64,
+            Width::U64 => TypeRef::U64,
+            Width::Beyond => TypeRef::F64,
+        }
+    }
+}
+
+/// Which integer type an integer schema needs ([`TypeResolver::integer_type`]).
+struct IntegerFit<'v> {
+    /// The type chosen.
+    width: Width,
+    /// The type `format` asks for.
+    declared: Width,
+    /// The widest enum value or bound, if any.
+    culprit: Option<&'v Value>,
+    /// A negative enum value or bound, if any.
+    negative: Option<&'v Value>,
+}
+
+impl<'v> IntegerFit<'v> {
+    fn of(view: &'v SchemaView<'_>) -> Self {
+        let declared = match view.format.as_deref() {
+            Some("int64") | Some("uint64") | Some("uint32") => Width::I64,
+            _ => Width::I32,
+        };
+        let mut widest: Option<(Width, &Value)> = None;
+        let mut negative: Option<&Value> = None;
+        for value in view.enumeration.iter().chain(&view.minimum).chain(&view.maximum) {
+            let Some((width, is_negative)) = integer_width(value) else { continue };
+            if is_negative && negative.is_none() {
+                negative = Some(value);
+            }
+            if widest.is_none_or(|(w, _)| width > w) {
+                widest = Some((width, value));
+            }
+        }
+        let mut width = widest.map_or(declared, |(w, _)| w.max(declared));
+        if width == Width::U64 && negative.is_some() {
+            width = Width::Beyond;
+        }
+        // Without a `format` the integer is unbounded: a default the server
+        // may send back widens the type too (to u64 at most; beyond, and
+        // against a declared format, it is only a flaw of the default).
+        if view.format.is_none() {
+            if let Some((w, is_negative)) = view.default.and_then(integer_width) {
+                let fits_beside = !(is_negative && width == Width::U64 || w == Width::U64 && negative.is_some());
+                if w > width && w <= Width::U64 && fits_beside {
+                    width = w;
+                }
+            }
+        }
+        IntegerFit { width, declared, culprit: widest.map(|(_, v)| v), negative }
+    }
+
+    /// Does the chosen type hold this whole number?
+    fn holds(&self, value: &Value) -> bool {
+        match integer_width(value) {
+            Some((_, true)) if self.width == Width::U64 => false,
+            Some((w, _)) => w <= self.width || self.width == Width::Beyond,
+            None => false,
+        }
+    }
+}
+
+/// What is wrong with a (non-null) default, judged by its own schema.
+fn default_problem(view: &SchemaView<'_>, default: &Value) -> Option<String> {
+    let typ = view.typ.as_deref();
+    let wrong_type = match typ {
+        Some("string") if !default.is_string() => {
+            return Some(format!("is not a string but the schema type is string; read as \"{}\"", plain(default)))
+        }
+        Some("integer") if integer_width(default).is_none() => Some("an integer"),
+        Some("number") if !default.is_number() => Some("a number"),
+        Some("boolean") if !default.is_boolean() => Some("a boolean"),
+        Some("array") if !default.is_array() => Some("an array"),
+        Some("object") if !default.is_object() => Some("an object"),
+        _ => None,
+    };
+    if let Some(expected) = wrong_type {
+        return Some(format!("is not {expected} but the schema type is {}", typ.unwrap_or_default()));
+    }
+    if typ == Some("integer") {
+        let fit = IntegerFit::of(view);
+        if !fit.holds(default) {
+            return Some(format!("does not fit the type {}", fit.width.rust_name()));
+        }
+    }
+    if matches!(typ, Some("integer" | "number")) {
+        let n = default.as_f64()?;
+        if let Some(max) = view.maximum.as_ref().and_then(Value::as_f64) {
+            if n > max || (view.exclusive_maximum && n == max) {
+                let relation = if view.exclusive_maximum { "is not below the exclusive" } else { "is above the" };
+                return Some(format!("{relation} maximum {}", view.maximum.as_ref()?));
+            }
+        }
+        if let Some(min) = view.minimum.as_ref().and_then(Value::as_f64) {
+            if n < min || (view.exclusive_minimum && n == min) {
+                let relation = if view.exclusive_minimum { "is not above the exclusive" } else { "is below the" };
+                return Some(format!("{relation} minimum {}", view.minimum.as_ref()?));
+            }
+        }
+    }
+    let values = view.non_null_enum();
+    let same = |v: &&Value| *v == default || matches!((v.as_f64(), default.as_f64()), (Some(a), Some(b)) if a == b);
+    if !values.is_empty() && !values.iter().any(same) {
+        return Some("is not one of the `enum` values".to_owned());
+    }
+    None
+}
+
+/// The narrowest integer type holding a value, and whether it is negative;
+/// `None` for anything that is not a whole number.
+fn integer_width(value: &Value) -> Option<(Width, bool)> {
+    let number = value.as_number()?;
+    if let Some(i) = number.as_i64() {
+        let width = if i32::try_from(i).is_ok() { Width::I32 } else { Width::I64 };
+        return Some((width, i < 0));
+    }
+    if number.as_u64().is_some() {
+        return Some((Width::U64, false));
+    }
+    let f = number.as_f64()?;
+    if !f.is_finite() || f.fract() != 0.0 {
+        return None;
+    }
+    // 2^63 itself counts as i64: it is how `i64::MAX` reads as a float.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    let width = if (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&f) {
+        Width::I32
+    } else if (-TWO_63..=TWO_63).contains(&f) {
+        Width::I64
+    } else if (0.0..=2.0 * TWO_63).contains(&f) {
+        Width::U64
+    } else {
+        Width::Beyond
+    };
+    Some((width, f < 0.0))
 }
 
 /// Render a JSON scalar without quotes.
@@ -618,7 +882,7 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::Named(n) => n.clone(),
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Boolean".into(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Date => "Date".into(),

@@ -22,6 +22,13 @@ pub struct SchemaView<'a> {
     pub items: Option<&'a ReferenceOr<Box<Schema>>>,
     /// Enum values as JSON (strings, numbers, `null`).
     pub enumeration: Vec<Value>,
+    /// The `default` value, if any.
+    pub default: Option<&'a Value>,
+    /// `minimum` and `maximum` as written (integers stay exact).
+    pub minimum: Option<Value>,
+    pub maximum: Option<Value>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
     pub one_of: &'a [ReferenceOr<Schema>],
     pub any_of: &'a [ReferenceOr<Schema>],
     pub all_of: &'a [ReferenceOr<Schema>],
@@ -52,6 +59,11 @@ impl<'a> SchemaView<'a> {
             additional_properties: None,
             items: None,
             enumeration: Vec::new(),
+            default: schema.schema_data.default.as_ref(),
+            minimum: None,
+            maximum: None,
+            exclusive_minimum: false,
+            exclusive_maximum: false,
             one_of: &[],
             any_of: &[],
             all_of: &[],
@@ -67,11 +79,19 @@ impl<'a> SchemaView<'a> {
                 view.typ = Some("number".into());
                 view.format = format_of(&n.format);
                 view.enumeration = to_values(&n.enumeration);
+                view.minimum = n.minimum.map(Value::from);
+                view.maximum = n.maximum.map(Value::from);
+                view.exclusive_minimum = n.exclusive_minimum;
+                view.exclusive_maximum = n.exclusive_maximum;
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.typ = Some("integer".into());
                 view.format = format_of(&i.format);
                 view.enumeration = to_values(&i.enumeration);
+                view.minimum = i.minimum.map(Value::from);
+                view.maximum = i.maximum.map(Value::from);
+                view.exclusive_minimum = i.exclusive_minimum;
+                view.exclusive_maximum = i.exclusive_maximum;
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.typ = Some("boolean".into());
@@ -101,6 +121,10 @@ impl<'a> SchemaView<'a> {
                 view.additional_properties = any.additional_properties.as_ref();
                 view.items = any.items.as_ref();
                 view.enumeration = any.enumeration.clone();
+                view.minimum = any.minimum.map(Value::from);
+                view.maximum = any.maximum.map(Value::from);
+                view.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
+                view.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
                 view.one_of = &any.one_of;
                 view.any_of = &any.any_of;
                 view.all_of = &any.all_of;
