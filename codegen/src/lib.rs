@@ -24,6 +24,7 @@ pub mod names;
 pub mod resolve;
 pub mod sandbox;
 pub mod segment;
+pub mod text;
 
 use std::path::Path;
 

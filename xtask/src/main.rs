@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
+use sailpoint_codegen::krate::{generate_crate, validate_crate_name, ApiConfig, CrateConfig};
+use sailpoint_codegen::text::single_line;
 use xtask::{output, spec_diff, sync, workspace_root};
 
 const USAGE: &str = "\
@@ -148,10 +149,16 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<Pa
     let api = sailpoint_codegen::load_api_with(spec, &options, &mut warnings);
     print_warnings(&warnings);
     let api = api.map_err(|e| e.to_string())?;
-    let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    // Spec text and the file's name end up on one line of Cargo.toml, the
+    // README and every header: single_line keeps them there.
+    let file_name = single_line(&spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
     let name = name.unwrap_or_else(|| crate_name(&api.title));
     let config = CrateConfig {
-        description: format!("Client for {} (version {}), generated from its OpenAPI description", api.title, api.version),
+        description: format!(
+            "Client for {} (version {}), generated from its OpenAPI description",
+            single_line(&api.title),
+            single_line(&api.version)
+        ),
         name,
         version: "0.1.0".into(),
         license: "MIT".into(),
@@ -193,13 +200,31 @@ fn print_warnings(warnings: &[sailpoint_codegen::Warning]) {
     }
 }
 
-/// `Identity Security Cloud Beta API` -> `identity-security-cloud-beta-api`.
+/// `Identity Security Cloud Beta API` -> `identity-security-cloud-beta-api`:
+/// always a valid package name (at most 60 characters, never a keyword).
 fn crate_name(title: &str) -> String {
-    let words: Vec<String> = title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let name = words.join("-");
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{name}") } else { name }
+    let mut name = String::new();
+    for word in title.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if name.len() + word.len() >= 60 {
+            if name.is_empty() {
+                name = word[..60].to_ascii_lowercase();
+            }
+            break;
+        }
+        if !name.is_empty() {
+            name.push('-');
+        }
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    if name.is_empty() {
+        return "api".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("api-{name}");
+    }
+    if validate_crate_name(&name).is_err() {
+        // A keyword (`type`) or a standard crate's name (`std`).
+        name.push_str("-api");
+    }
+    name
 }

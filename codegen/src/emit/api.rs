@@ -3,28 +3,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::inner_doc_lines;
+use super::docs::inner_docs;
 use super::rust_type::{ident, rust_type, Scope};
 use crate::ir::Api;
+use crate::text::{code_span, markdown_inline};
 
 pub fn api_module(api: &Api, module: &str) -> TokenStream {
     let base_path = &api.base_path;
-    let mut intro = vec![format!("Version `{}` of the API.", api.version)];
+    let mut parts = vec![markdown_inline(&api.title), format!("Version {} of the API.", code_span(&api.version))];
     if let Some(d) = &api.description {
-        intro.push(d.clone());
+        parts.push(d.clone());
     }
-    intro.push(format!(
+    parts.push(format!(
         "Start with [`Client`]: every operation is a method on it that returns a request builder. \
          Types are in [`models`]. {} operations, {} types.",
         api.operations.len(),
         api.types.len()
     ));
-    let mut text = api.title.clone();
-    for paragraph in &intro {
-        text.push_str("\n\n");
-        text.push_str(paragraph);
-    }
-    let module_doc = inner_doc_lines(&text);
+    let module_doc = inner_docs(&parts);
     let variants = api.error_bodies.iter().map(|v| {
         let name = ident(&v.rust_name);
         let ty = rust_type(&v.ty, Scope::Api);
@@ -32,8 +28,8 @@ pub fn api_module(api: &Api, module: &str) -> TokenStream {
         quote! { #[doc = #doc] #name(#ty), }
     });
     let other = if api.error_bodies.iter().any(|v| v.rust_name == "Other") { quote!(OtherBody) } else { quote!(Other) };
-    let base_doc = format!(" Path prefix of every operation of this API (`{base_path}`).");
-    let client_doc = format!(" Client for the {} operations.", api.title);
+    let base_doc = format!(" Path prefix of every operation of this API ({}).", code_span(base_path));
+    let client_doc = format!(" Client for the {} operations.", markdown_inline(&api.title));
     let accessor = format!("[`Client::{module}`](crate::Client::{module})");
     let sharing = format!(" Build one with [`Client::new`], or share a connection with {accessor}.");
     quote! {

@@ -11,6 +11,8 @@ use proc_macro2::TokenStream;
 
 use crate::ir::Api;
 
+pub use docs::render_markdown;
+pub(crate) use docs::render_parts;
 pub use rust_type::TypeIndex;
 
 /// The three files of one API module.

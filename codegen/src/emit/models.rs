@@ -3,9 +3,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::docs;
+use super::docs::{code_line, docs};
 use super::rust_type::{ident, prelude, rust_type, Scope, TypeIndex};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::text::code_span;
 
 pub fn models(types: &[TypeDef], index: &TypeIndex<'_>) -> TokenStream {
     let items = types.iter().map(|def| type_def(def, index));
@@ -17,7 +18,7 @@ pub fn models(types: &[TypeDef], index: &TypeIndex<'_>) -> TokenStream {
 
 fn type_def(def: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {
     let name = ident(&def.name);
-    let mut doc = docs(def.doc.as_deref(), &[format!("Generated from `{}`.", def.origin)]);
+    let mut doc = docs(def.doc.as_deref(), &[format!("Generated from {}.", code_span(&def.origin))]);
     if def.deprecated {
         doc.extend(quote!(#[deprecated]));
     }
@@ -74,7 +75,7 @@ fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &Ty
             notes.push("Required, but may be `null`.".to_owned());
         }
         if let Some(default) = &f.default {
-            notes.push(format!("Server default: `{default}`."));
+            notes.push(format!("Server default: {}.", code_span(default)));
         }
         if f.read_only {
             notes.push("Read-only: set by the server, ignored in requests.".to_owned());
@@ -83,7 +84,7 @@ fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &Ty
             notes.push("Write-only: sent in requests, never returned.".to_owned());
         }
         let doc = if f.doc.is_none() && notes.is_empty() {
-            let text = format!("The `{}` field.", f.json_name);
+            let text = format!("The {} field.", code_span(&f.json_name));
             docs(Some(&text), &[])
         } else {
             docs(f.doc.as_deref(), &notes)
@@ -113,8 +114,8 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
     let unknown = ident(&e.unknown_variant);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let text = format!(" `{}`", v.value);
-        quote! { #[doc = #text] #variant, }
+        let doc = code_line("", &v.value, "");
+        quote! { #doc #variant, }
     });
     let to_str = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -230,7 +231,8 @@ fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> Token
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let ty = rust_type(&v.ty, Scope::Models);
-        let text = format!(" `{tag}` is {}.", v.tag_values.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or "));
+        let values: Vec<String> = v.tag_values.iter().map(|t| code_span(t)).collect();
+        let text = format!(" {} is {}.", code_span(tag), values.join(" or "));
         quote! { #[doc = #text] #variant(#ty), }
     });
     let arms = u.variants.iter().map(|v| {
@@ -240,11 +242,12 @@ fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> Token
             ::std::option::Option::Some(#(#values)|*) => ::serde_json::from_value(value).map(#name::#variant).map_err(::serde::de::Error::custom),
         }
     });
-    let unknown_doc = format!(" A `{tag}` this crate does not know, kept as JSON.");
+    let unknown_doc = format!(" A {} this crate does not know, kept as JSON.", code_span(tag));
+    let selects_doc = format!(" The {} property selects the variant.", code_span(tag));
     quote! {
         #doc
         ///
-        #[doc = concat!(" The `", #tag, "` property selects the variant.")]
+        #[doc = #selects_doc]
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {

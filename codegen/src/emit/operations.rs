@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use super::docs::docs;
 use super::rust_type::{ident, rust_type, Scope, TypeIndex};
 use crate::ir::{Api, BodyKind, Operation, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::text::code_span;
 
 pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
     // Operations that map statuses to error bodies the same way share one decoder.
@@ -115,7 +116,7 @@ fn operation_doc(op: &Operation, arguments: &[String]) -> TokenStream {
     if let (Some(_), Some(d)) = (&op.summary, &op.doc) {
         extra.push(d.clone());
     }
-    extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
+    extra.push(format!("{} (operation {}).", code_span(&format!("{} {}", op.http_method, op.path)), code_span(&op.operation_id)));
     if !arguments.is_empty() {
         extra.push("Arguments:".to_owned());
         extra.push(arguments.join("\n"));
@@ -158,7 +159,7 @@ fn client_method(op: &Operation) -> TokenStream {
         .filter(|p| is_argument(p))
         .map(|p| format!("- `{}`: {}", p.rust_name.trim_start_matches("r#"), p.doc.as_deref().unwrap_or("").trim()))
         .chain(op.body.iter().filter(|b| b.required).map(|b| {
-            format!("- `body` (`{}`): {}", b.content_type, b.doc.as_deref().unwrap_or("the request body.").trim())
+            format!("- `body` ({}): {}", code_span(&b.content_type), b.doc.as_deref().unwrap_or("the request body.").trim())
         }))
         .collect();
     let doc = operation_doc(op, &arg_docs);
@@ -203,9 +204,9 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
             let (input, conv) = param_input(&p.ty);
             let mut notes = Vec::new();
             if let Some(d) = &p.default {
-                notes.push(format!("Server default: `{d}`."));
+                notes.push(format!("Server default: {}.", code_span(d)));
             }
-            let text = p.doc.clone().unwrap_or_else(|| format!("The `{}` {} parameter.", p.name, location_name(p.location)));
+            let text = p.doc.clone().unwrap_or_else(|| format!("The {} {} parameter.", code_span(&p.name), location_name(p.location)));
             let doc = docs(Some(&text), &notes);
             let deprecated = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
             setters.push(quote! {
@@ -241,7 +242,7 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
         } else {
             fields.push(quote!(body: Option<#stored>));
             let text = body.doc.clone().unwrap_or_else(|| "The request body.".to_owned());
-            let doc = docs(Some(&text), &[format!("Sent as `{ct}`.")]);
+            let doc = docs(Some(&text), &[format!("Sent as {}.", code_span(ct))]);
             setters.push(quote! {
                 #doc
                 pub fn body(mut self, value: #input) -> Self {
@@ -275,9 +276,10 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
     let path = &op.path;
     let decoder = format_ident!("decode_error_{}", decoder);
     let doc = format!(" Request builder for [`Client::{method}`](super::Client::{method}).");
+    let request = code_span(&format!("{} {}", op.http_method, op.path));
     let send_doc = match op.returns.kind {
-        ResponseKind::Bytes => format!(" Send `{} {}` and stream the body (see [`crate::runtime::Download`]).", op.http_method, op.path),
-        _ => format!(" Send `{} {}` and decode the response.", op.http_method, op.path),
+        ResponseKind::Bytes => format!(" Send {request} and stream the body (see [`crate::runtime::Download`])."),
+        _ => format!(" Send {request} and decode the response."),
     };
     let mut_request = if steps.is_empty() { quote!() } else { quote!(mut) };
     let paging = op.pagination.as_ref().map(pagination_methods);

@@ -59,7 +59,7 @@ pub fn resolve(bundle: &Bundle, spec: &OpenAPI, warnings: &mut Vec<Warning>) -> 
     let types = resolver.finish();
     let server_url = spec.servers.first().map(|s| s.url.clone());
     let base_path = spec.servers.first().map(base_path).unwrap_or_default();
-    Ok(Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone().filter(|d| !d.trim().is_empty()),
         version: spec.info.version.clone(),
@@ -68,7 +68,12 @@ pub fn resolve(bundle: &Bundle, spec: &OpenAPI, warnings: &mut Vec<Warning>) -> 
         types,
         operations: ops.operations,
         error_bodies: ops.error_bodies,
-    })
+    };
+    // Spec text is untrusted: no control or bidi characters past this point.
+    crate::text::sanitize_api(&mut api, &mut |pointer, message| {
+        warnings.push(Warning { location: bundle.locate(pointer), message });
+    });
+    Ok(api)
 }
 
 /// The path part of a server URL with variables filled from their defaults:

@@ -659,7 +659,7 @@ fn multipart_fields(types: &TypeResolver<'_>, media: &MediaType) -> Vec<String> 
                 ReferenceOr::Reference { .. } => "JSON".to_owned(),
             };
             let required = if view.required.contains(name) { ", required" } else { "" };
-            format!("`{name}` ({kind}{required})")
+            format!("{} ({kind}{required})", crate::text::code_span(name))
         })
         .collect()
 }
