@@ -105,7 +105,8 @@ fn hostile_spec() -> serde_json::Value {
 fn cargo(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO"))
         .args(args)
-        .env("CARGO_TARGET_DIR", workspace_root().join("target/hostile"))
+        // Shares the corpus test's target directory: dependencies build once.
+        .env("CARGO_TARGET_DIR", workspace_root().join("target/corpus"))
         .env("RUSTFLAGS", "")
         .env("RUSTDOCFLAGS", "")
         .current_dir(dir)
