@@ -80,8 +80,11 @@ pub fn type_name(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("T{name}");
     }
+    // `Self`, the one UpperCamelCase keyword, cannot be raw. No underscore
+    // (`Self_`): type names are also prefixes of other names (`{builder}Body`)
+    // and `Self_Body` is not UpperCamelCase (a `non_camel_case_types` warning).
     if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        name.push_str("Type");
     }
     name
 }
@@ -101,8 +104,10 @@ pub fn variant_name(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("V{name}");
     }
+    // `Self` cannot be raw, and `Self_` would become `Self_2` (not
+    // UpperCamelCase) beside another `self`.
     if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        name.push_str("Value");
     }
     name
 }
@@ -204,9 +209,11 @@ mod tests {
         assert_eq!(type_name("EntityCreatedByDTO"), "EntityCreatedByDto");
         assert_eq!(type_name("Role Mining Session"), "RoleMiningSession");
         assert_eq!(type_name("401"), "T401");
+        assert_eq!(type_name("self"), "SelfType");
         assert_eq!(variant_name("IDENTITIES_OBTAINED"), "IdentitiesObtained");
         assert_eq!(variant_name("3.0"), "V30");
         assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("self"), "SelfValue");
         assert_eq!(fn_name("getRoleMiningSessions"), "get_role_mining_sessions");
         assert_eq!(fn_name("match"), "match_");
     }

@@ -158,7 +158,8 @@ fn discriminated_unions_pick_the_variant_by_tag() {
     assert_eq!(tags, [vec!["cat".to_owned()], vec!["Dog".to_owned()]], "mapping first, else the schema name");
     let code = models_rs(api);
     let flat = |s: &str| s.split_whitespace().collect::<String>();
-    for expected in [r#"Some("cat") => { ::serde_json::from_value(value) .map(Pet::Cat)"#, "_ => ::std::result::Result::Ok(Pet::Unknown(value))"] {
+    // `Self::`, not `Pet::`: inside `deserialize<D>` a schema called `D` would be the type parameter.
+    for expected in [r#"Some("cat") => { ::serde_json::from_value(value) .map(Self::Cat)"#, "_ => ::std::result::Result::Ok(Self::Unknown(value))"] {
         assert!(flat(&code).contains(&flat(expected)), "missing `{expected}` in:\n{code}");
     }
     assert!(flat(&code).contains(&flat("Unknown(::serde_json::Value),")), "{code}");

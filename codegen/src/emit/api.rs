@@ -27,7 +27,7 @@ pub fn api_module(api: &Api, module: &str) -> TokenStream {
         let doc = format!(" A [`{}`](models::{}) body.", v.rust_name, v.rust_name);
         quote! { #[doc = #doc] #name(#ty), }
     });
-    let other = if api.error_bodies.iter().any(|v| v.rust_name == "Other") { quote!(OtherBody) } else { quote!(Other) };
+    let other = ident(&other_variant(api));
     let base_doc = format!(" Path prefix of every operation of this API ({}).", code_span(base_path));
     let client_doc = format!(" Client for the {} operations.", markdown_inline(&api.title));
     let accessor = format!("[`Client::{module}`](crate::Client::{module})");
@@ -99,4 +99,18 @@ pub fn api_module(api: &Api, module: &str) -> TokenStream {
             }
         }
     }
+}
+
+/// The `ErrorBody` variant for a JSON body of a status with no declared
+/// type: `Other`, unless an error body type has that name (then `OtherBody`,
+/// `OtherBody2`, ...).
+pub(super) fn other_variant(api: &Api) -> String {
+    let taken = |name: &str| api.error_bodies.iter().any(|v| v.rust_name == name);
+    let mut name = "Other".to_owned();
+    let mut n = 1;
+    while taken(&name) {
+        name = if n == 1 { "OtherBody".to_owned() } else { format!("OtherBody{n}") };
+        n += 1;
+    }
+    name
 }

@@ -162,7 +162,8 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            // Not `Self::Err`: ambiguous beside a variant called `Err`.
+            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
                 Ok(Self::from(value))
             }
         }
@@ -228,18 +229,29 @@ fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> Token
         names.reserve(&v.rust_name);
     }
     let unknown = ident(&names.unique("Unknown".to_owned()));
-    let variants = u.variants.iter().map(|v| {
+    // A tag value the spec gives two variants (the same `$ref` twice, or a
+    // mapping onto another variant's name) selects the first: later arms
+    // leave it out (an unreachable pattern is a warning), and an arm left
+    // with no value goes.
+    let mut seen = std::collections::HashSet::new();
+    let selected: Vec<Vec<&str>> =
+        u.variants.iter().map(|v| v.tag_values.iter().map(String::as_str).filter(|t| seen.insert(*t)).collect()).collect();
+    let variants = u.variants.iter().zip(&selected).map(|(v, values)| {
         let variant = ident(&v.rust_name);
         let ty = rust_type(&v.ty, Scope::Models);
-        let values: Vec<String> = v.tag_values.iter().map(|t| code_span(t)).collect();
-        let text = format!(" {} is {}.", code_span(tag), values.join(" or "));
+        let text = if values.is_empty() {
+            format!(" Never selected by {}: the spec gives its values to an earlier variant.", code_span(tag))
+        } else {
+            let values: Vec<String> = values.iter().map(|t| code_span(t)).collect();
+            format!(" {} is {}.", code_span(tag), values.join(" or "))
+        };
         quote! { #[doc = #text] #variant(#ty), }
     });
-    let arms = u.variants.iter().map(|v| {
+    let arms = u.variants.iter().zip(&selected).filter(|(_, values)| !values.is_empty()).map(|(v, values)| {
         let variant = ident(&v.rust_name);
-        let values = v.tag_values.iter().map(|t| Literal::string(t));
+        let values = values.iter().map(|t| Literal::string(t));
         quote! {
-            ::std::option::Option::Some(#(#values)|*) => ::serde_json::from_value(value).map(#name::#variant).map_err(::serde::de::Error::custom),
+            ::std::option::Option::Some(#(#values)|*) => ::serde_json::from_value(value).map(Self::#variant).map_err(::serde::de::Error::custom),
         }
     });
     let unknown_doc = format!(" A {} this crate does not know, kept as JSON.", code_span(tag));
@@ -262,7 +274,7 @@ fn tagged_union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> Token
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
                     #(#arms)*
-                    _ => ::std::result::Result::Ok(#name::#unknown(value)),
+                    _ => ::std::result::Result::Ok(Self::#unknown(value)),
                 }
             }
         }

@@ -76,7 +76,10 @@ fn error_decoder_body(api: &Api, op: &Operation) -> TokenStream {
             let variant = ident(&api.error_bodies[b].rust_name);
             quote!(::serde_json::from_slice(body).map(super::ErrorBody::#variant))
         }
-        None => quote!(::serde_json::from_slice(body).map(super::ErrorBody::Other)),
+        None => {
+            let other = ident(&super::api::other_variant(api));
+            quote!(::serde_json::from_slice(body).map(super::ErrorBody::#other))
+        }
     };
     quote! {
         match status {

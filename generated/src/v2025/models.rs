@@ -134,7 +134,7 @@ impl ::std::convert::From<&str> for JsonPatchOperationOp {
 impl ::std::str::FromStr for JsonPatchOperationOp {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -223,7 +223,7 @@ impl ::std::convert::From<&str> for JsonPatchOperationRoleMiningOp {
 impl ::std::str::FromStr for JsonPatchOperationRoleMiningOp {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -332,7 +332,7 @@ impl ::std::convert::From<&str> for LocaleOrigin {
 impl ::std::str::FromStr for LocaleOrigin {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -769,7 +769,7 @@ impl ::std::convert::From<&str> for RoleMiningPotentialRoleExportState {
 impl ::std::str::FromStr for RoleMiningPotentialRoleExportState {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -911,7 +911,7 @@ impl ::std::convert::From<&str> for RoleMiningPotentialRoleProvisionState {
 impl ::std::str::FromStr for RoleMiningPotentialRoleProvisionState {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1118,7 +1118,7 @@ impl ::std::convert::From<&str> for RoleMiningRoleType {
 impl ::std::str::FromStr for RoleMiningRoleType {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1521,7 +1521,7 @@ impl ::std::convert::From<&str> for RoleMiningSessionScopingMethod {
 impl ::std::str::FromStr for RoleMiningSessionScopingMethod {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1616,7 +1616,7 @@ impl ::std::convert::From<&str> for RoleMiningSessionState {
 impl ::std::str::FromStr for RoleMiningSessionState {
     type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
