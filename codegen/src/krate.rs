@@ -72,6 +72,34 @@ pub struct CrateConfig {
     pub command: String,
 }
 
+impl CrateConfig {
+    /// A crate of one spec as module `api`, the runtime copied in, no
+    /// features: what `cargo xtask generate --spec X --out DIR` writes.
+    /// `spec_label` names the spec in headers, `command` regenerates it.
+    pub fn standalone(name: impl Into<String>, api: Api, spec_label: &str, command: impl Into<String>) -> CrateConfig {
+        let description = format!(
+            "Client for {} (version {}), generated from its OpenAPI description",
+            crate::text::single_line(&api.title),
+            crate::text::single_line(&api.version)
+        );
+        CrateConfig {
+            name: name.into(),
+            version: "0.1.0".into(),
+            description,
+            license: "MIT".into(),
+            repository: None,
+            keywords: Vec::new(),
+            apis: vec![ApiConfig { module: "api".into(), spec_label: crate::text::single_line(spec_label), api }],
+            hand_written_modules: Vec::new(),
+            benches: Vec::new(),
+            include_runtime: true,
+            features: false,
+            dev_dependencies: None,
+            command: command.into(),
+        }
+    }
+}
+
 pub struct ApiConfig {
     /// Rust module name, e.g. `beta`.
     pub module: String,

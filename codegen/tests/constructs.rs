@@ -2,7 +2,7 @@
 //! resolver decides (IR) and what the emitter writes.
 
 use sailpoint_codegen::ir::{Api, ParamLocation, TypeKind, TypeRef};
-use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
+use sailpoint_codegen::krate::{generate_crate, CrateConfig};
 use sailpoint_codegen::{load_api, Warning};
 
 fn load(name: &str, body: &str) -> (Api, Vec<Warning>) {
@@ -21,21 +21,7 @@ fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
 }
 
 fn models_rs(api: Api) -> String {
-    let config = CrateConfig {
-        name: "t".into(),
-        version: "0.0.0".into(),
-        description: "t".into(),
-        license: "MIT".into(),
-        repository: None,
-        keywords: vec![],
-        apis: vec![ApiConfig { module: "api".into(), spec_label: "t.yaml".into(), api }],
-        hand_written_modules: vec![],
-        benches: vec![],
-        include_runtime: false,
-        features: false,
-        dev_dependencies: None,
-        command: "test".into(),
-    };
+    let config = CrateConfig { include_runtime: false, ..CrateConfig::standalone("t", api, "t.yaml", "test") };
     let files = generate_crate(&config).unwrap();
     files.into_iter().find(|f| f.path.ends_with("models.rs")).unwrap().contents
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use quote::ToTokens;
-use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig, GeneratedFile};
+use sailpoint_codegen::krate::{generate_crate, CrateConfig, GeneratedFile};
 use serde_json::{json, Value};
 
 /// The documents mutations start from: our specs and the construct corpus.
@@ -198,21 +198,7 @@ fn abbreviated(doc: &Value) -> String {
 /// the spec's title and version reach the description in `Cargo.toml`, the
 /// README and `lib.rs`.
 fn crate_config(api: sailpoint_codegen::ir::Api) -> CrateConfig {
-    CrateConfig {
-        name: "fuzzed".into(),
-        version: "0.0.0".into(),
-        description: format!("Client for {} (version {}), generated from its OpenAPI description", api.title, api.version),
-        license: "MIT".into(),
-        repository: None,
-        keywords: vec![],
-        apis: vec![ApiConfig { module: "api".into(), spec_label: "spec.json".into(), api }],
-        hand_written_modules: vec![],
-        benches: vec![],
-        include_runtime: false,
-        features: false,
-        dev_dependencies: None,
-        command: "fuzz".into(),
-    }
+    CrateConfig { include_runtime: false, ..CrateConfig::standalone("fuzzed", api, "spec.json", "fuzz") }
 }
 
 fn generate_once(doc: &Value, dir: &Path) -> Outcome {

@@ -4,7 +4,7 @@
 //! README) is free of them even when the IR is built by hand.
 
 use sailpoint_codegen::ir::{Api, EnumVariant, StringEnum, TypeDef, TypeKind};
-use sailpoint_codegen::krate::{generate_crate, validate_crate_name, ApiConfig, CrateConfig, GeneratedFile};
+use sailpoint_codegen::krate::{generate_crate, validate_crate_name, CrateConfig, GeneratedFile};
 use sailpoint_codegen::{load_api, Warning};
 
 fn load(name: &str, spec: &serde_json::Value) -> (Api, Vec<Warning>) {
@@ -18,21 +18,10 @@ fn load(name: &str, spec: &serde_json::Value) -> (Api, Vec<Warning>) {
 }
 
 fn generate(api: Api, name: &str, spec_label: &str) -> Result<Vec<GeneratedFile>, String> {
-    let config = CrateConfig {
-        name: name.into(),
-        version: "0.0.0".into(),
-        description: format!("Client for {}", api.title),
-        license: "MIT".into(),
-        repository: None,
-        keywords: vec![],
-        apis: vec![ApiConfig { module: "api".into(), spec_label: spec_label.into(), api }],
-        hand_written_modules: vec![],
-        benches: vec![],
-        include_runtime: false,
-        features: false,
-        dev_dependencies: None,
-        command: "test".into(),
-    };
+    // Raw text, not pre-cleaned: krate must make it safe itself.
+    let description = format!("Client for {}", api.title);
+    let mut config = CrateConfig { include_runtime: false, description, ..CrateConfig::standalone(name, api, "", "test") };
+    config.apis[0].spec_label = spec_label.into();
     generate_crate(&config)
 }
 

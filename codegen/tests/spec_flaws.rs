@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use sailpoint_codegen::ir::{Api, ParamLocation, TypeKind, TypeRef};
-use sailpoint_codegen::krate::{generate_crate, ApiConfig, CrateConfig};
+use sailpoint_codegen::krate::{generate_crate, CrateConfig};
 use sailpoint_codegen::{load_api, Error, Warning};
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Test API, version: '1.0'}\nservers: [{url: 'https://x.example.com/v9'}]\n";
@@ -61,21 +61,7 @@ fn warned(warnings: &[String], fragments: &[&str]) {
 }
 
 fn models_rs(api: Api) -> String {
-    let config = CrateConfig {
-        name: "t".into(),
-        version: "0.0.0".into(),
-        description: "t".into(),
-        license: "MIT".into(),
-        repository: None,
-        keywords: vec![],
-        apis: vec![ApiConfig { module: "api".into(), spec_label: "t.yaml".into(), api }],
-        hand_written_modules: vec![],
-        benches: vec![],
-        include_runtime: false,
-        features: false,
-        dev_dependencies: None,
-        command: "test".into(),
-    };
+    let config = CrateConfig { include_runtime: false, ..CrateConfig::standalone("t", api, "t.yaml", "test") };
     let files = generate_crate(&config).unwrap();
     files.into_iter().find(|f| f.path.ends_with("models.rs")).unwrap().contents
 }

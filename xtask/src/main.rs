@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sailpoint_codegen::krate::{generate_crate, validate_crate_name, ApiConfig, CrateConfig};
+use sailpoint_codegen::krate::{generate_crate, validate_crate_name, CrateConfig};
 use sailpoint_codegen::text::single_line;
 use xtask::{output, spec_diff, sync, workspace_root};
 
@@ -153,25 +153,8 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<Pa
     // README and every header: single_line keeps them there.
     let file_name = single_line(&spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
     let name = name.unwrap_or_else(|| crate_name(&api.title));
-    let config = CrateConfig {
-        description: format!(
-            "Client for {} (version {}), generated from its OpenAPI description",
-            single_line(&api.title),
-            single_line(&api.version)
-        ),
-        name,
-        version: "0.1.0".into(),
-        license: "MIT".into(),
-        repository: None,
-        keywords: Vec::new(),
-        apis: vec![ApiConfig { module: "api".into(), spec_label: file_name.clone(), api }],
-        hand_written_modules: Vec::new(),
-        benches: Vec::new(),
-        include_runtime: true,
-        features: false,
-        dev_dependencies: None,
-        command: format!("cargo xtask generate --spec {file_name} --out <dir>"),
-    };
+    let command = format!("cargo xtask generate --spec {file_name} --out <dir>");
+    let config = CrateConfig::standalone(name, api, &file_name, command);
     let mut files = generate_crate(&config)?;
     if let Some(manifest) = files.iter_mut().find(|f| f.path == Path::new("Cargo.toml")) {
         // Its own workspace root, so it builds wherever it is written.
