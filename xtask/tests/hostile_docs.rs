@@ -1,10 +1,12 @@
 //! Spec text is inert in what we emit. A hostile spec (code blocks of every
-//! kind in its descriptions, control and bidirectional characters in its
-//! text and enum values, a title that tries to break out of its line, a spec
-//! file name holding a newline) goes through `cargo xtask generate --spec X
-//! --out DIR`; the crate it writes must `cargo check` without a warning, and
-//! `cargo test --doc` must pass running no doctest made from spec text: the
-//! only doctest is the crate's own example in `lib.rs`.
+//! kind in its descriptions, raw HTML and XML examples in its prose, control
+//! and bidirectional characters in its text and enum values, a title that
+//! tries to break out of its line, a spec file name holding a newline) goes
+//! through `cargo xtask generate --spec X --out DIR`; the crate it writes
+//! must `cargo check` without a warning, `cargo test --doc` must pass
+//! running no doctest made from spec text (the only doctest is the crate's
+//! own example in `lib.rs`), and `cargo doc` must build without a warning
+//! pages where the spec's HTML is text.
 //!
 //! One crate for the whole file, built in its own target directory with our
 //! Cargo.lock (dependencies compile once, a minute or two).
@@ -16,6 +18,12 @@ use serde_json::json;
 use xtask::workspace_root;
 
 const PANIC: &str = r#"fn main() { panic!("spec code ran") }"#;
+
+/// Raw HTML that must not reach the pages as HTML, beside formatting that
+/// may (`<strong>`, a link).
+const HTML: &str = "Run <script>alert(1)</script> or <img src=x onerror=alert(1)>, \
+    <!-- hidden --> <iframe src=//example.com></iframe> <a href=\"javascript:alert(1)\">x</a>; \
+    <strong>bold</strong> and <a href=\"https://example.com\">a link</a>.";
 
 /// Descriptions holding a code block of every kind, each with code that
 /// panics if it ever runs as a doctest.
@@ -44,6 +52,9 @@ fn hostile_spec() -> serde_json::Value {
         format!("\t{PANIC}"),
         format!("Bare CR:\r```rust\r{PANIC}\r```\rafter"),
         "Bidi: \u{202E}desrever\u{202C} and \u{2066}isolate\u{2069}, NUL \u{0} and C1 \u{85}.".to_owned(),
+        HTML.to_owned(),
+        "<script>alert(1)</script>\n\nAn XML example: <Form name='x'><Field type=\"b\"/></Form>, in code `<Form>`."
+            .to_owned(),
     ];
     let mut properties = serde_json::Map::new();
     for (i, description) in kinds.iter().enumerate() {
@@ -103,15 +114,23 @@ fn hostile_spec() -> serde_json::Value {
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> Output {
+    cargo_with(dir, args, "")
+}
+
+fn cargo_with(dir: &Path, args: &[&str], rustdocflags: &str) -> Output {
     Command::new(env!("CARGO"))
         .args(args)
         // Shares the corpus test's target directory: dependencies build once.
-        .env("CARGO_TARGET_DIR", workspace_root().join("target/corpus"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .env("RUSTFLAGS", "")
-        .env("RUSTDOCFLAGS", "")
+        .env("RUSTDOCFLAGS", rustdocflags)
         .current_dir(dir)
         .output()
         .unwrap()
+}
+
+fn target_dir() -> PathBuf {
+    workspace_root().join("target/corpus")
 }
 
 fn xtask(spec: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -137,7 +156,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn spec_text_is_inert_in_the_generated_crate() {
-    let root = workspace_root().join("target/hostile-crates");
+    // Its own directory: the other test runs beside it in `names`.
+    let root = workspace_root().join("target/hostile-crates/inert");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     // A file name that tries to end the `@generated` comment.
@@ -188,6 +208,34 @@ fn spec_text_is_inert_in_the_generated_crate() {
     let doctests: Vec<&str> = stdout.lines().filter(|l| l.starts_with("test ") && l.contains(" - ")).collect();
     assert!(doctests.iter().all(|l| l.starts_with("test src/lib.rs")), "doctests from spec text:\n{}", doctests.join("\n"));
     assert!(stdout.contains("test result: ok. 1 passed"), "{stdout}");
+
+    // The pages: rustdoc has nothing to warn about (no unknown tag from an
+    // XML example, no unclosed one), and the spec's HTML shows as text.
+    let pages = target_dir().join("doc/hostile_api_rust_script_alert_1_script_cell");
+    let _ = std::fs::remove_dir_all(&pages);
+    let doc = cargo_with(&out, &["doc", "--no-deps", "--message-format=short"], "-D warnings");
+    let stderr = String::from_utf8_lossy(&doc.stderr);
+    assert!(doc.status.success(), "cargo doc failed:\n{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert!(warnings.is_empty(), "cargo doc warned:\n{}", warnings.join("\n"));
+    let html: String = files(&pages)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    // The text is there, as text.
+    for shown in ["&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;Form name=", "&lt;!", "<code>&lt;Form&gt;</code>"] {
+        assert!(html.contains(shown), "the pages do not show {shown}");
+    }
+    for tag in ["<script>alert", "<img", "<iframe", "href=\"javascript:", "<!-- hidden"] {
+        assert!(!html.to_ascii_lowercase().contains(tag), "the pages hold {tag}");
+    }
+    assert!(!html.contains("<Form") && !html.contains("<Field"), "the pages hold the XML as tags");
+    // `onerror=` only inside the escaped `<img ...>` text (in the page body
+    // and in its `<meta name="description">`).
+    let escaped = ["&lt;img src=x onerror=", "&#60;img src=x onerror="].map(|s| html.matches(s).count());
+    assert_eq!(html.matches("onerror=").count(), escaped.iter().sum::<usize>(), "a live onerror attribute");
+    assert!(html.contains("<strong>bold</strong>") && html.contains("<a href=\"https://example.com\">a link</a>"));
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Spec prose -> doc attributes that rustdoc renders and never compiles.
+//! Spec prose -> doc attributes that rustdoc renders and never compiles,
+//! and whose HTML stays text.
 //!
 //! rustdoc runs every code block of a doc comment as a doctest unless its
 //! info string says otherwise (`text`, `json`, ...), and an indented code
@@ -17,12 +18,36 @@
 //! To find the code blocks, a small CommonMark block parser follows block
 //! quotes, list items, paragraphs (lazy continuation, what can interrupt
 //! them), headings and thematic breaks. Text it does not model (HTML blocks,
+//! which only an allowed tag can open since every other one is escaped;
 //! tables, footnotes, link reference definitions) mixed with anything that
 //! could be code falls back to a rendering that cannot contain a code block
 //! at all: no line indented, every fence escaped. Text with nothing that
 //! could be code (no fence, no run of four spaces in a line's indentation)
 //! is kept as it is. Control and bidirectional characters are escaped first
 //! ([`crate::text::escape_controls`]).
+//!
+//! Raw HTML is made inert last ([`escape_html`]): rustdoc passes it through
+//! to the published pages, so a description could hold `<script>`, an
+//! `<img onerror=...>` or an `<iframe>`, and XML examples in prose (`<Form>`)
+//! would vanish as unknown tags. The rule, outside code blocks and code
+//! spans (whose text is shown literally and stays as written):
+//!
+//! - these tags stay HTML, written in lower case and without attributes:
+//!   `b`, `strong`, `i`, `em`, `code`, `sub`, `sup`, `p`, `br`, `hr`, `ul`,
+//!   `ol`, `li`, `h1` to `h6`, `table`, `thead`, `tbody`, `tr`, `th`, `td`
+//!   (`<br/>` and `<hr/>` too), and `a` with an `href` that is an
+//!   `http://`, `https://` or `mailto:` URL or a `#fragment`, and at most a
+//!   `title` besides;
+//! - autolinks stay links when they are `http:`, `https:` or `mailto:` URLs
+//!   or email addresses;
+//! - every other `<` that could open markup (a tag, comment, processing
+//!   instruction, declaration, CDATA section, other autolink) becomes
+//!   `&lt;`, so it shows as written; a `<` that cannot (`a < b`) and
+//!   entities stay as they are.
+//!
+//! Where we cannot be sure rustdoc reads a code span as we do (see
+//! [`escape_html`]), its `<` is escaped as well: a wrong guess shows `&lt;`
+//! in code, never live HTML.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -74,7 +99,8 @@ fn attributes(lines: &[String], inner: bool) -> TokenStream {
 }
 
 /// Spec Markdown made inert: the same text with every code block a `text`
-/// block and every control character escaped (see the module docs).
+/// block, every control character and raw HTML tag escaped (see the module
+/// docs).
 pub fn render_markdown(text: &str) -> String {
     render_lines(text).join("\n")
 }
@@ -96,13 +122,15 @@ fn render_lines(text: &str) -> Vec<String> {
         }
     }
     let scans: Vec<Scan> = lines.iter().map(|l| scan(l)).collect();
-    if !scans.iter().any(|s| s.code_like) {
-        collapse_blank_lines(lines)
+    // The two fallbacks hold no code block at all.
+    let (lines, code) = if !scans.iter().any(|s| s.code_like) {
+        (collapse_blank_lines(lines), Vec::new())
     } else if scans.iter().any(|s| s.unmodelled) {
-        collapse_blank_lines(inert(&lines))
+        (collapse_blank_lines(inert(&lines)), Vec::new())
     } else {
         Parser::default().run(&lines)
-    }
+    };
+    escape_html(lines, &code)
 }
 
 /// Tabs to spaces, with tab stops every four columns as CommonMark counts.
@@ -152,8 +180,9 @@ struct Scan {
     /// A fence at the start of the content, or four or more spaces before
     /// it or between markers: this line could take part in a code block.
     code_like: bool,
-    /// A construct the parser does not model: an HTML block, a footnote or
-    /// link reference definition, a table delimiter row.
+    /// A construct the parser does not model: an HTML block (an allowed
+    /// tag opening the line: every other `<` there is escaped), a footnote
+    /// or link reference definition, a table delimiter row.
     unmodelled: bool,
 }
 
@@ -185,7 +214,7 @@ fn scan(line: &str) -> Scan {
     let content = &line[i..];
     let code_like = !is_blank(line) && (widest >= 4 || starts_with_fence_run(content));
     let unmodelled = footnote
-        || content.starts_with('<')
+        || opens_html_block(content)
         || (content.starts_with('[') && content.contains("]:"))
         || (line.contains('|') && line.contains('-') && line.bytes().all(|c| matches!(c, b' ' | b'|' | b'-' | b':')));
     Scan { code_like, unmodelled }
@@ -355,15 +384,23 @@ struct Parser {
     containers: Vec<Container>,
     leaf: Leaf,
     out: Vec<String>,
+    /// For each line of `out`: whether it belongs to a code block (fences
+    /// included), where HTML is left alone.
+    code: Vec<bool>,
 }
 
 impl Parser {
-    fn run(mut self, lines: &[String]) -> Vec<String> {
+    fn run(mut self, lines: &[String]) -> (Vec<String>, Vec<bool>) {
         for line in lines {
             self.line(line);
         }
         self.close_leaf();
-        self.out
+        (self.out, self.code)
+    }
+
+    fn push(&mut self, line: String, code: bool) {
+        self.out.push(line);
+        self.code.push(code);
     }
 
     /// The prefix that continues the open containers on a line we write.
@@ -378,9 +415,10 @@ impl Parser {
         prefix
     }
 
+    /// A line of a code block.
     fn push_prefixed(&mut self, prefix: &str, rest: &str) {
         let line = format!("{prefix}{rest}");
-        self.out.push(line.trim_end().to_owned());
+        self.push(line.trim_end().to_owned(), true);
     }
 
     /// End the current leaf block: an open fenced block gets its closing
@@ -401,7 +439,9 @@ impl Parser {
                     self.push_prefixed(&prefix, line);
                 }
                 self.push_prefixed(&prefix, &fence);
-                self.out.extend(blanks);
+                for blank in blanks {
+                    self.push(blank, false);
+                }
             }
             Leaf::None | Leaf::Paragraph => {}
         }
@@ -451,7 +491,7 @@ impl Parser {
                     if closes {
                         self.leaf = Leaf::None;
                     }
-                    self.out.push(line.to_owned());
+                    self.push(line.to_owned(), true);
                     return;
                 }
                 Leaf::Indented { lines, blanks, .. } => {
@@ -472,7 +512,7 @@ impl Parser {
             }
         } else if matches!(self.leaf, Leaf::Paragraph) && !is_blank(rest) && !self.interrupts_paragraph(rest) {
             // A lazy continuation line of the open paragraph.
-            self.out.push(line.to_owned());
+            self.push(line.to_owned(), false);
             return;
         } else {
             // The unmatched containers end, and the leaf inside them.
@@ -542,14 +582,14 @@ impl Parser {
         if is_blank(rest) {
             self.leaf = Leaf::None;
             if !(line.is_empty() && self.containers.is_empty() && self.out.last().is_some_and(String::is_empty)) {
-                self.out.push(line.to_owned());
+                self.push(line.to_owned(), false);
             }
             return;
         }
         let ind = indentation(rest);
         if ind >= 4 {
             if paragraph {
-                self.out.push(line.to_owned());
+                self.push(line.to_owned(), false);
             } else {
                 let first_prefix = opened.then(|| line[..pos].to_owned());
                 self.leaf = Leaf::Indented { first_prefix, lines: vec![rest[4..].to_owned()], blanks: Vec::new() };
@@ -559,7 +599,7 @@ impl Parser {
         if let Some(f) = fence(&rest[ind..]) {
             let opener = format!("{}{}text", &line[..pos + ind], String::from(f.ch as char).repeat(f.len));
             self.leaf = Leaf::Fenced { ch: f.ch, len: f.len };
-            self.out.push(opener);
+            self.push(opener, true);
             return;
         }
         self.leaf = if atx_heading(rest) || thematic_break(rest) || (paragraph && setext_underline(rest)) {
@@ -567,7 +607,7 @@ impl Parser {
         } else {
             Leaf::Paragraph
         };
-        self.out.push(line.to_owned());
+        self.push(line.to_owned(), false);
     }
 
     /// Whether `rest` (after the containers that matched, not all) starts a
@@ -585,6 +625,330 @@ impl Parser {
         // is not in the paragraph's container: any list item starts there.
         list_marker(t.as_bytes()).is_some()
     }
+}
+
+/// Tags prose may use as HTML, in lower case and without attributes (but
+/// `a`, see [`link_attributes`]); `br` and `hr` may end in `/>`.
+const ALLOWED_TAGS: &[&str] = &[
+    "a", "b", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+];
+
+/// The allowed tags that open an HTML block wherever they start a line
+/// (CommonMark's block-level names); the others only alone on their line.
+const BLOCK_TAGS: &[&str] =
+    &["h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "table", "tbody", "td", "th", "thead", "tr", "ul"];
+
+/// Raw HTML in the rendered prose made inert (see the module docs): every
+/// `<` that could open markup becomes `&lt;`, unless it opens an allowed tag
+/// or an http(s)/mailto autolink, or is in a code span. Lines of code blocks
+/// (`code[i]`) are left alone. A closing tag that closes no allowed tag
+/// kept before it (`</a>` after an escaped `<a href="javascript:...">`) is
+/// escaped too: rustdoc would warn about it.
+///
+/// rustdoc must read the code spans we skip as code spans, so we read them
+/// conservatively: each line on its own, cut at every `|` (a table cell
+/// ends there), and once a backtick run finds no closing run there, or a
+/// link destination or label might hide one, we stop trusting code spans
+/// until the paragraph ends: their `<` is escaped too (it then shows as
+/// `&lt;`, never as HTML). From a line that may open an HTML block (where
+/// nothing is Markdown, see [`starts_html_block`]) up to the next blank
+/// line, the text is raw HTML: there every `<` but an allowed tag's is
+/// escaped.
+fn escape_html(lines: Vec<String>, code: &[bool]) -> Vec<String> {
+    let mut raw = false;
+    let mut spans = true;
+    let mut open = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        if code.get(i).copied().unwrap_or(false) {
+            out.push(line);
+        } else if line.is_empty() {
+            // An empty line ends every paragraph and HTML block.
+            (raw, spans) = (false, true);
+            out.push(line);
+        } else {
+            raw |= starts_html_block(&line);
+            out.push(escape_html_line(&line, raw, &mut spans, &mut open));
+        }
+    }
+    out
+}
+
+/// One line of prose (`raw`: in an HTML block) with its markup escaped;
+/// `spans` says whether code spans are still trusted (see [`escape_html`]),
+/// `open` holds the allowed tags kept and not closed yet.
+fn escape_html_line(line: &str, raw: bool, spans: &mut bool, open: &mut Vec<&'static str>) -> String {
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &line[i..];
+        // How much of `rest` to copy as it is.
+        let take = match b[i] {
+            b'<' => match kept_markup(rest, raw, open) {
+                Some(len) => len,
+                None if could_open_markup(&rest[1..]) => {
+                    out.push_str("&lt;");
+                    i += 1;
+                    continue;
+                }
+                None => 1,
+            },
+            // The rest is Markdown, which an HTML block does not have.
+            _ if raw => rest.chars().next().map_or(1, char::len_utf8),
+            // A backslash escape: the character after it is literal.
+            b'\\' if b.get(i + 1).is_some_and(u8::is_ascii_punctuation) => 2,
+            b'`' => {
+                let n = rest.bytes().take_while(|&c| c == b'`').count();
+                if !*spans {
+                    n
+                } else if let Some(end) = code_span_end(rest, n) {
+                    end
+                } else {
+                    // It may close on a later line: we cannot tell.
+                    *spans = false;
+                    n
+                }
+            }
+            // An inline link's destination and title, a reference or
+            // footnote label: rustdoc reads them before any code span.
+            b']' if *spans && rest.starts_with("](") => {
+                if link_tail(&rest[1..]).is_none_or(|t| t.contains('`')) {
+                    *spans = false;
+                }
+                1
+            }
+            b'[' if *spans && (rest.starts_with("[^") || line[..i].ends_with(']')) => {
+                if label(rest).is_none_or(|l| l.contains('`')) {
+                    *spans = false;
+                }
+                1
+            }
+            _ => rest.chars().next().map_or(1, char::len_utf8),
+        };
+        out.push_str(&rest[..take]);
+        i += take;
+    }
+    out
+}
+
+/// The length of the markup starting `s` (at a `<`) that stays HTML: an
+/// allowed tag (a closing one only when it closes one in `open`), or outside
+/// HTML blocks an allowed autolink.
+fn kept_markup(s: &str, raw: bool, open: &mut Vec<&'static str>) -> Option<usize> {
+    match allowed_tag(s) {
+        Some(tag) if tag.closing => {
+            let at = open.iter().rposition(|&name| name == tag.name)?;
+            open.remove(at);
+            Some(tag.len)
+        }
+        Some(tag) => {
+            if !matches!(tag.name, "br" | "hr") {
+                open.push(tag.name);
+            }
+            Some(tag.len)
+        }
+        None if raw => None,
+        None => allowed_autolink(s),
+    }
+}
+
+/// Whether a `<` followed by `s` could open markup for rustdoc or a
+/// browser: a tag (a letter, `/`), a comment or declaration (`!`), a
+/// processing instruction (`?`), an autolink (a scheme: a letter; or an
+/// email address, `@` and no space before the `>`). `a < b`, `x <= 5` and
+/// `<3` cannot.
+fn could_open_markup(s: &str) -> bool {
+    match s.bytes().next() {
+        Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?') => true,
+        Some(_) => s.find([' ', '<', '>']).is_some_and(|end| s[end..].starts_with('>') && s[..end].contains('@')),
+        None => false,
+    }
+}
+
+/// An allowed tag: its name, whether it is a closing tag, its length.
+struct Tag {
+    name: &'static str,
+    closing: bool,
+    len: usize,
+}
+
+/// The allowed tag at the start of `s`: `<b>`, `</li>`, `<br/>`,
+/// `<a href="https://...">`. Never one holding a backtick or `<`.
+fn allowed_tag(s: &str) -> Option<Tag> {
+    let end = 1 + s[1..].find(['>', '<', '`'])?;
+    if s.as_bytes()[end] != b'>' {
+        return None;
+    }
+    let inner = &s[1..end];
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(inner) => (true, inner),
+        None => (false, inner),
+    };
+    let (name, rest) = inner.split_at(inner.bytes().take_while(u8::is_ascii_alphanumeric).count());
+    let name = *ALLOWED_TAGS.iter().find(|&&allowed| allowed == name)?;
+    let void = matches!(name, "br" | "hr");
+    let ok = if closing {
+        !void && rest.trim_start().is_empty()
+    } else if name == "a" {
+        link_attributes(rest)
+    } else {
+        rest.trim_start().is_empty() || (void && rest.trim_start() == "/")
+    };
+    ok.then_some(Tag { name, closing, len: end + 1 })
+}
+
+/// The attributes of an allowed `<a>`: `href` holding an `http://`,
+/// `https://` or `mailto:` URL or a `#fragment`, and maybe `title`.
+fn link_attributes(mut rest: &str) -> bool {
+    let (mut href, mut title) = (false, false);
+    loop {
+        let attribute = rest.trim_start();
+        if attribute.is_empty() {
+            return href;
+        }
+        if attribute.len() == rest.len() {
+            // Attributes are separated by whitespace.
+            return false;
+        }
+        let (name, after) = attribute.split_at(attribute.bytes().take_while(u8::is_ascii_alphabetic).count());
+        let Some(after) = after.trim_start().strip_prefix('=') else { return false };
+        let after = after.trim_start();
+        let (value, next) = match after.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let Some(close) = after[1..].find(quote) else { return false };
+                (&after[1..=close], &after[close + 2..])
+            }
+            _ => {
+                let len = after.find(|c: char| c.is_ascii_whitespace() || "\"'=<>`".contains(c)).unwrap_or(after.len());
+                (&after[..len], &after[len..])
+            }
+        };
+        match name {
+            "href" if !href && !value.is_empty() => {
+                let lower = value.to_ascii_lowercase();
+                if !["http://", "https://", "mailto:", "#"].iter().any(|p| lower.starts_with(p)) {
+                    return false;
+                }
+                href = true;
+            }
+            "title" if !title => title = true,
+            _ => return false,
+        }
+        rest = next;
+    }
+}
+
+/// The length of the autolink at the start of `s` when it is harmless: an
+/// `http:`, `https:` or `mailto:` URL, or an email address (no scheme).
+fn allowed_autolink(s: &str) -> Option<usize> {
+    let end = 1 + s[1..].find(|c: char| c <= ' ' || matches!(c, '<' | '>' | '`' | '\u{7f}'))?;
+    let inner = &s[1..end];
+    if s.as_bytes()[end] != b'>' || inner.is_empty() {
+        return None;
+    }
+    let lower = inner.to_ascii_lowercase();
+    let url = ["http:", "https:", "mailto:"].iter().any(|p| lower.starts_with(p));
+    let email = inner.contains('@') && !inner.contains(':');
+    (url || email).then_some(end + 1)
+}
+
+/// Where the code span opened by the `n` backticks starting `s` ends (just
+/// past its closing run of exactly `n`), if it does before the next `|`.
+fn code_span_end(s: &str, n: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = n;
+    while i < b.len() && b[i] != b'|' {
+        let run = b[i..].iter().take_while(|&&c| c == b'`').count();
+        if run == n {
+            return Some(i + n);
+        }
+        i += run.max(1);
+    }
+    None
+}
+
+/// How far [`link_tail`] and [`label`] look: what they do not find within
+/// it counts as not found (code spans are then no longer trusted), which
+/// keeps a line's escaping linear in its length.
+const LOOKAHEAD: usize = 1000;
+
+/// The `(destination "title")` of an inline link at the start of `s` when it
+/// ends on this line (a title may go on to the next).
+fn link_tail(s: &str) -> Option<&str> {
+    let b = &s.as_bytes()[..s.len().min(LOOKAHEAD)];
+    let spaces = |i: usize| i + b[i..].iter().take_while(|&&c| c == b' ').count();
+    let mut i = spaces(1);
+    if b.get(i) == Some(&b'<') {
+        // A `<destination>`: escaping its `<` would change where it ends.
+        return None;
+    }
+    // A destination without spaces, its parentheses balanced.
+    let mut depth = 0usize;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b' ' => break,
+            b')' if depth == 0 => break,
+            b')' => depth -= 1,
+            b'(' => depth += 1,
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    i = spaces(i.min(b.len()));
+    if let Some(&open) = b.get(i).filter(|&&c| matches!(c, b'"' | b'\'' | b'(')) {
+        let close = if open == b'(' { b')' } else { open };
+        i += 1;
+        loop {
+            match *b.get(i)? {
+                c if c == close => break,
+                b'\\' => i += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        i = spaces(i + 1);
+    }
+    (b.get(i) == Some(&b')')).then(|| &s[..=i])
+}
+
+/// The text of the `[label]` at the start of `s`, if it closes on this line.
+fn label(s: &str) -> Option<&str> {
+    let b = &s.as_bytes()[..s.len().min(LOOKAHEAD)];
+    let mut i = 1;
+    while i < b.len() {
+        match b[i] {
+            b']' => return Some(&s[1..i]),
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `line` may open an HTML block: [`opens_html_block`] after
+/// anything that could be container markers.
+fn starts_html_block(line: &str) -> bool {
+    let mut rest = line;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || " >*+-.)".contains(c));
+        match footnote_label(rest.as_bytes()) {
+            Some(width) => rest = &rest[width..],
+            None => break,
+        }
+    }
+    opens_html_block(rest)
+}
+
+/// Whether a block starting with `content` is an HTML block once escaped:
+/// only an allowed tag can open one (CommonMark), a block-level one always,
+/// another when alone on its line.
+fn opens_html_block(content: &str) -> bool {
+    content.starts_with('<')
+        && allowed_tag(content).is_some_and(|t| BLOCK_TAGS.contains(&t.name) || content[t.len..].trim().is_empty())
 }
 
 #[cfg(test)]
@@ -713,8 +1077,14 @@ mod tests {
 
     #[test]
     fn unmodelled_markdown_with_code_falls_back_to_no_code_at_all() {
+        let text = "<p>\n```text\n</p>\n\n```\nfn main() { panic!() }\n```";
+        assert_eq!(lines(text), ["<p>", "\\```text", "</p>", "", "\\```", "fn main() { panic!() }", "\\```"]);
+        // Any other tag is escaped, so it opens no HTML block.
         let text = "<div>\n```text\n</div>\n\n```\nfn main() { panic!() }\n```";
-        assert_eq!(lines(text), ["<div>", "\\```text", "</div>", "", "\\```", "fn main() { panic!() }", "\\```"]);
+        assert_eq!(
+            lines(text),
+            ["&lt;div>", "```text", "</div>", "", "```", "fn main() { panic!() }", "```text", "```"]
+        );
         let text = "[^1]: note\n\n    fn main() {}\n> -     x";
         assert_eq!(lines(text), ["[^1]: note", "", "fn main() {}", "> - x"]);
         // HTML without anything code-like is kept.
@@ -739,5 +1109,154 @@ mod tests {
     #[test]
     fn tabs_count_as_indentation() {
         assert_eq!(lines("x\n\n\tfn main() {}"), ["x", "", "```text", "fn main() {}", "```"]);
+    }
+
+    #[test]
+    fn script_and_event_handlers_are_escaped() {
+        assert_eq!(render("<script>alert(1)</script>"), "&lt;script>alert(1)&lt;/script>");
+        assert_eq!(render("a <script>alert(1)</script> b"), "a &lt;script>alert(1)&lt;/script> b");
+        assert_eq!(render("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)>");
+        assert_eq!(render("x <iframe src=https://e.vil></iframe>"), "x &lt;iframe src=https://e.vil>&lt;/iframe>");
+        for tag in
+            ["<style>", "<object data=x>", "<form>", "<meta http-equiv=refresh>", "<link rel=x>", "<svg onload=x>"]
+        {
+            assert_eq!(render(tag), format!("&lt;{}", &tag[1..]));
+        }
+        // An allowed name with attributes, or not in lower case.
+        assert_eq!(render("<b onclick=x>b</b>"), "&lt;b onclick=x>b&lt;/b>");
+        assert_eq!(render("<p style=\"x\">"), "&lt;p style=\"x\">");
+        assert_eq!(render("<B>x</B>"), "&lt;B>x&lt;/B>");
+        // Comments, declarations, processing instructions, CDATA.
+        assert_eq!(render("a <!-- comment --> b"), "a &lt;!-- comment --> b");
+        assert_eq!(render("<!DOCTYPE x> <?php x ?> <![CDATA[x]]>"), "&lt;!DOCTYPE x> &lt;?php x ?> &lt;![CDATA[x]]>");
+    }
+
+    #[test]
+    fn links_keep_only_safe_urls() {
+        assert_eq!(render("<a href=\"https://x\">ok</a>"), "<a href=\"https://x\">ok</a>");
+        assert_eq!(
+            render("<a href='mailto:a@b.c' title=\"t\">m</a> <a href=#f>f</a>"),
+            "<a href='mailto:a@b.c' title=\"t\">m</a> <a href=#f>f</a>"
+        );
+        // Its closing tag closes nothing: escaped too.
+        assert_eq!(render("<a href=\"javascript:alert(1)\">x</a>"), "&lt;a href=\"javascript:alert(1)\">x&lt;/a>");
+        for bad in [
+            "<a href=\"data:text/html,x\">",
+            "<a href=\" javascript:x\">",
+            "<a href=\"&#106;avascript:x\">",
+            "<a href=\"https://x\" onclick=\"x\">",
+            "<a href=\"https://x\"onclick=\"x\">",
+            "<a href=\"https://x\" href=\"javascript:x\">",
+            "<a title=\"t\">",
+            "<a href=\"https://x\" target=\"_blank\">",
+        ] {
+            assert_eq!(render(bad), format!("&lt;{}", &bad[1..]), "{bad}");
+        }
+    }
+
+    #[test]
+    fn harmless_formatting_stays_html() {
+        assert_eq!(render("a<br>b<br/>c<br />d"), "a<br>b<br/>c<br />d");
+        assert_eq!(
+            render("<strong>s</strong> <em>e</em> <code>c</code> x<sup>2</sup>"),
+            "<strong>s</strong> <em>e</em> <code>c</code> x<sup>2</sup>"
+        );
+        assert_eq!(render("<ul><li>one</li></ul>\n<hr/>"), "<ul><li>one</li></ul>\n<hr/>");
+        assert_eq!(render("<table><tr><td>x</td></tr></table>"), "<table><tr><td>x</td></tr></table>");
+        // Only `br` and `hr` close themselves.
+        assert_eq!(render("<b/>x"), "&lt;b/>x");
+        // A closing tag must close a tag kept before it.
+        assert_eq!(render("</b> <b>x</b></b> <i><b>y</i></b>"), "&lt;/b> <b>x</b>&lt;/b> <i><b>y</i></b>");
+        assert_eq!(render("</br> <hr></hr>"), "&lt;/br> <hr>&lt;/hr>");
+    }
+
+    #[test]
+    fn xml_examples_show_as_written() {
+        let text = "Example: <Form name='x'><Field type=\"b\"/></Form> and <BaseConfig>.";
+        assert_eq!(render(text), "Example: &lt;Form name='x'>&lt;Field type=\"b\"/>&lt;/Form> and &lt;BaseConfig>.");
+        assert_eq!(render("A Vec<String>, a List<Map<K, V>>"), "A Vec&lt;String>, a List&lt;Map&lt;K, V>>");
+    }
+
+    #[test]
+    fn autolinks_stay_links_when_harmless() {
+        assert_eq!(
+            render("See <https://a.b> or <mailto:x@y.z> or <x@y.z>."),
+            "See <https://a.b> or <mailto:x@y.z> or <x@y.z>."
+        );
+        assert_eq!(render("<javascript:alert(1)>"), "&lt;javascript:alert(1)>");
+        assert_eq!(render("<javascript:alert(1)@x.y>"), "&lt;javascript:alert(1)@x.y>");
+        assert_eq!(render("<data:text/html,x>"), "&lt;data:text/html,x>");
+        // An email address may start with a digit or punctuation.
+        assert_eq!(render("<1.x@y.z> <=x@y.z>"), "<1.x@y.z> <=x@y.z>");
+    }
+
+    #[test]
+    fn text_that_opens_no_markup_is_kept() {
+        assert_eq!(render("a < b, c <> d, x <= y, <3, &lt; &amp; &#60;"), "a < b, c <> d, x <= y, <3, &lt; &amp; &#60;");
+        // SailPoint's v3 API, in a code span over three lines.
+        let text = "`1. a >= 1 && a <= 15\n2. b >= 5 && b <= 60`";
+        assert_eq!(render(text), text);
+        assert_eq!(render("\\<script> is escaped already"), "\\<script> is escaped already");
+    }
+
+    #[test]
+    fn code_is_left_alone() {
+        assert_eq!(render("Use `a<b>` or ``<Form>`` here"), "Use `a<b>` or ``<Form>`` here");
+        // SailPoint's CustomPasswordInstruction.
+        let text =
+            "like `<A HREF=\\\"URL\\\">...</A>` clicking, or `<a href=\\\"URL\" target=\\\"_blank\\\" >link</a>`.";
+        assert_eq!(render(text), text);
+        assert_eq!(lines("```xml\n<script>alert(1)</script>\n```"), ["```text", "<script>alert(1)</script>", "```"]);
+        assert_eq!(lines("x\n\n    <Form/>\n\n<Form/>"), ["x", "", "```text", "<Form/>", "```", "", "&lt;Form/>"]);
+        assert_eq!(
+            lines("- a\n  ~~~\n  <b x>\n  ~~~\n- <i x>"),
+            ["- a", "  ~~~text", "  <b x>", "  ~~~", "- &lt;i x>"]
+        );
+        // A backtick run that does not close is no code span.
+        assert_eq!(render("a ` <Form>"), "a ` &lt;Form>");
+        assert_eq!(render("``a` <Form>"), "``a` &lt;Form>");
+        assert_eq!(render("\\`<Form>`"), "\\`&lt;Form>`");
+    }
+
+    #[test]
+    fn code_spans_we_might_misread_are_escaped_too() {
+        // A code span across lines: rustdoc pairs the first run with the
+        // second, and reads the next line's spans differently.
+        assert_eq!(lines("a `b\nc` <script> `d`"), ["a `b", "c` &lt;script> `d`"]);
+        // Until the paragraph ends.
+        assert_eq!(lines("a `b\nc\n\n`<Form>`"), ["a `b", "c", "", "`<Form>`"]);
+        // A table cell ends a code span.
+        assert_eq!(render("| `a | <script> ` |"), "| `a | &lt;script> ` |");
+        // A link title or label holding a backtick.
+        assert_eq!(render("[a](x \"`\") <script> `\")"), "[a](x \"`\") &lt;script> `\")");
+        // A `<destination>` whose `<` we escape ends elsewhere for rustdoc.
+        assert_eq!(render("[a](<x(>) \"`\" ) <script> `"), "[a](&lt;x(>) \"`\" ) &lt;script> `");
+        assert_eq!(render("[a](<https://x>) `<Form>`"), "[a](<https://x>) `&lt;Form>`");
+        assert_eq!(render("[a][`] <script> `"), "[a][`] &lt;script> `");
+        assert_eq!(render("[^`]: <script> `"), "[^`]: &lt;script> `");
+        assert_eq!(lines("[a](x \"y\n`\") <script> `"), ["[a](x \"y", "`\") &lt;script> `"]);
+        // A tag or autolink holding a backtick is no tag for us either:
+        // once its `<` is escaped, rustdoc reads the backticks as we do.
+        assert_eq!(render("<x a=\"`\"> `<script>`"), "&lt;x a=\"`\"> `&lt;script>`");
+        assert_eq!(render("<1`@x.y> <script> `"), "&lt;1`@x.y> <script> `");
+        // Ordinary links and labels keep code spans trusted.
+        assert_eq!(
+            render("See [docs](https://x \"t\") and [b][c]: `<Form>`"),
+            "See [docs](https://x \"t\") and [b][c]: `<Form>`"
+        );
+    }
+
+    #[test]
+    fn html_blocks_are_raw_html() {
+        // An allowed tag opening a line may open an HTML block, where
+        // backticks are text: every `<` but an allowed tag's is escaped.
+        assert_eq!(lines("<p>\n`<script>`\n\n`<Form>`"), ["<p>", "`&lt;script>`", "", "`<Form>`"]);
+        assert_eq!(lines("> - <br>\n> `<img src=x onerror=y>`"), ["> - <br>", "> `&lt;img src=x onerror=y>`"]);
+        assert_eq!(lines("<br>\n\\<script> <https://a.b>"), ["<br>", "\\&lt;script> &lt;https://a.b>"]);
+        // Other tags open one only alone on their line.
+        assert_eq!(
+            lines("<b>Note:</b> `List<T>`, \\<T> <https://a.b>"),
+            ["<b>Note:</b> `List<T>`, \\<T> <https://a.b>"]
+        );
     }
 }
