@@ -125,7 +125,7 @@ fn construct_corpus() {
                 has(&models, "pub state: ::std::option::Option<State>,");
             }
             "one-of" => {
-                has(&models, "Pet::Unknown(value)");
+                has(&models, "Self::Unknown(value)");
                 has(&models, "Array(::std::vec::Vec<::std::vec::Vec<f64>>)");
             }
             "nullable-recursive" => {
