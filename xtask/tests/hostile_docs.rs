@@ -25,6 +25,11 @@ const HTML: &str = "Run <script>alert(1)</script> or <img src=x onerror=alert(1)
     <!-- hidden --> <iframe src=//example.com></iframe> <a href=\"javascript:alert(1)\">x</a>; \
     <strong>bold</strong> and <a href=\"https://example.com\">a link</a>.";
 
+/// Markdown links and images with a script URL, which must show as text,
+/// beside a link that may stay one.
+const LINKS: &str = "Click [here](  JaVaScRiPt:alert(1) ) or see ![a picture](javascript&#58;alert(2)); \
+    [this link](https://example.com/ok) stays.";
+
 /// Descriptions holding a code block of every kind, each with code that
 /// panics if it ever runs as a doctest.
 fn fenced(info: &str) -> String {
@@ -55,6 +60,7 @@ fn hostile_spec() -> serde_json::Value {
         HTML.to_owned(),
         "<script>alert(1)</script>\n\nAn XML example: <Form name='x'><Field type=\"b\"/></Form>, in code `<Form>`."
             .to_owned(),
+        LINKS.to_owned(),
     ];
     let mut properties = serde_json::Map::new();
     for (i, description) in kinds.iter().enumerate() {
@@ -227,7 +233,7 @@ fn spec_text_is_inert_in_the_generated_crate() {
     for shown in ["&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;Form name=", "&lt;!", "<code>&lt;Form&gt;</code>"] {
         assert!(html.contains(shown), "the pages do not show {shown}");
     }
-    for tag in ["<script>alert", "<img", "<iframe", "href=\"javascript:", "<!-- hidden"] {
+    for tag in ["<script>alert", "<img", "<iframe", "href=\"javascript:", "src=\"javascript:", "<!-- hidden"] {
         assert!(!html.to_ascii_lowercase().contains(tag), "the pages hold {tag}");
     }
     assert!(!html.contains("<Form") && !html.contains("<Field"), "the pages hold the XML as tags");
@@ -236,6 +242,10 @@ fn spec_text_is_inert_in_the_generated_crate() {
     let escaped = ["&lt;img src=x onerror=", "&#60;img src=x onerror="].map(|s| html.matches(s).count());
     assert_eq!(html.matches("onerror=").count(), escaped.iter().sum::<usize>(), "a live onerror attribute");
     assert!(html.contains("<strong>bold</strong>") && html.contains("<a href=\"https://example.com\">a link</a>"));
+    // The Markdown links with a script URL show as written.
+    assert!(html.contains("[here](  JaVaScRiPt:alert(1) )"), "the pages do not show the script link as text");
+    assert!(html.contains("![a picture](javascript:alert(2))"), "the pages do not show the script image as text");
+    assert!(html.contains("<a href=\"https://example.com/ok\">this link</a>"));
 }
 
 #[test]

@@ -40,6 +40,12 @@
 //!   `title` besides;
 //! - autolinks stay links when they are `http:`, `https:` or `mailto:` URLs
 //!   or email addresses;
+//! - a Markdown link, image or reference definition whose destination
+//!   (entities and backslash escapes decoded, ASCII whitespace and controls
+//!   dropped) has a scheme other than `http`, `https` or `mailto`
+//!   (`javascript:`, `data:`; a Rust path like `crate::x` has none) shows as
+//!   written, its `]` escaped, and a code span or tag that might hide such a
+//!   link is not trusted to be one;
 //! - every other `<` that could open markup (a tag, comment, processing
 //!   instruction, declaration, CDATA section, other autolink) becomes
 //!   `&lt;`, so it shows as written; a `<` that cannot (`a < b`) and
@@ -660,25 +666,34 @@ fn escape_html(lines: Vec<String>, code: &[bool]) -> Vec<String> {
     let mut spans = true;
     let mut open = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
-    for (i, line) in lines.into_iter().enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         if code.get(i).copied().unwrap_or(false) {
-            out.push(line);
+            out.push(line.clone());
         } else if line.is_empty() {
             // An empty line ends every paragraph and HTML block.
             (raw, spans) = (false, true);
-            out.push(line);
+            out.push(line.clone());
         } else {
-            raw |= starts_html_block(&line);
-            out.push(escape_html_line(&line, raw, &mut spans, &mut open));
+            raw |= starts_html_block(line);
+            let next = lines.get(i + 1).map(String::as_str);
+            out.push(escape_html_line(line, next, raw, &mut spans, &mut open));
         }
     }
     out
 }
 
-/// One line of prose (`raw`: in an HTML block) with its markup escaped;
-/// `spans` says whether code spans are still trusted (see [`escape_html`]),
-/// `open` holds the allowed tags kept and not closed yet.
-fn escape_html_line(line: &str, raw: bool, spans: &mut bool, open: &mut Vec<&'static str>) -> String {
+/// One line of prose (`raw`: in an HTML block; `next`: the line after it)
+/// with its markup escaped and its unsafe links made text (see
+/// [`unsafe_destination`]); `spans` says whether code spans are still
+/// trusted (see [`escape_html`]), `open` holds the allowed tags kept and not
+/// closed yet.
+fn escape_html_line(
+    line: &str,
+    next: Option<&str>,
+    raw: bool,
+    spans: &mut bool,
+    open: &mut Vec<&'static str>,
+) -> String {
     let b = line.as_bytes();
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
@@ -686,7 +701,12 @@ fn escape_html_line(line: &str, raw: bool, spans: &mut bool, open: &mut Vec<&'st
         let rest = &line[i..];
         // How much of `rest` to copy as it is.
         let take = match b[i] {
-            b'<' => match kept_markup(rest, raw, open) {
+            // Markup hiding an unsafe link is not kept: rustdoc may not read
+            // it as markup (the link is then made text further on).
+            b'<' => match (!hides_unsafe_link(rest, markup_end(rest), next))
+                .then(|| kept_markup(rest, raw, open))
+                .flatten()
+            {
                 Some(len) => len,
                 None if could_open_markup(&rest[1..]) => {
                     out.push_str("&lt;");
@@ -695,18 +715,29 @@ fn escape_html_line(line: &str, raw: bool, spans: &mut bool, open: &mut Vec<&'st
                 }
                 None => 1,
             },
+            // A backslash escape: the character after it is literal (but in
+            // an HTML block, where `\<` is no escape and `<` opens a tag).
+            b'\\' if b.get(i + 1).is_some_and(|&c| c.is_ascii_punctuation() && !(raw && c == b'<')) => 2,
+            // A link or image (`](`) or reference definition (`]:`) whose
+            // destination is unsafe: escaping its `]` makes it text. Even in
+            // what may be an HTML block: we may be wrong about it.
+            b']' if rest[1..].starts_with(['(', ':']) && unsafe_destination(&rest[2..], next) => {
+                out.push_str("\\]");
+                i += 1;
+                continue;
+            }
             // The rest is Markdown, which an HTML block does not have.
             _ if raw => rest.chars().next().map_or(1, char::len_utf8),
-            // A backslash escape: the character after it is literal.
-            b'\\' if b.get(i + 1).is_some_and(u8::is_ascii_punctuation) => 2,
             b'`' => {
                 let n = rest.bytes().take_while(|&c| c == b'`').count();
                 if !*spans {
                     n
-                } else if let Some(end) = code_span_end(rest, n) {
+                } else if let Some(end) = code_span_end(rest, n).filter(|&end| !hides_unsafe_link(rest, end, next)) {
                     end
                 } else {
-                    // It may close on a later line: we cannot tell.
+                    // It may close on a later line (we cannot tell), or hold
+                    // an unsafe link rustdoc may read (a reference definition
+                    // whose label holds a backtick is read before any span).
                     *spans = false;
                     n
                 }
@@ -752,6 +783,108 @@ fn kept_markup(s: &str, raw: bool, open: &mut Vec<&'static str>) -> Option<usize
         None if raw => None,
         None => allowed_autolink(s),
     }
+}
+
+/// Where markup starting `s` (at a `<`) that we may keep ends at the latest:
+/// just past the next `>`, `<` or backtick (see [`allowed_tag`] and
+/// [`allowed_autolink`]).
+fn markup_end(s: &str) -> usize {
+    1 + s[1..].find(['>', '<', '`']).map_or(s.len() - 1, |e| e + 1)
+}
+
+/// Whether `s[..end]` holds the `]` of a link, image or reference definition
+/// with an unsafe destination (which may go on past `end`, and to `next`).
+fn hides_unsafe_link(s: &str, end: usize, next: Option<&str>) -> bool {
+    s[..end]
+        .match_indices(']')
+        .any(|(j, _)| s[j + 1..].starts_with(['(', ':']) && unsafe_destination(&s[j + 2..], next))
+}
+
+/// Whether the link destination starting `s` (after the `(` of an inline
+/// link or image, the `:` of a reference definition; on `next`, the next
+/// line, when `s` is blank) may be unsafe: a URL with a scheme but `http`,
+/// `https` or `mailto`. Its text is read as rustdoc and a browser would:
+/// entities and backslash escapes decoded, ASCII whitespace and control
+/// characters dropped. A relative URL, a `#fragment` or a Rust path
+/// (`crate::x`, an intra-doc link) has no scheme. It is read conservatively:
+/// past where the destination may end (a space), past a line end to the next
+/// line, and what [`LOOKAHEAD`] bytes leave undecided counts as unsafe.
+fn unsafe_destination(s: &str, next: Option<&str>) -> bool {
+    let mut s = s.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    if s.is_empty() {
+        // Past one line end, after the container markers of the next line.
+        s = next.unwrap_or("").trim_start_matches([' ', '>']);
+    }
+    // A `<destination>`.
+    let mut rest = s.strip_prefix('<').unwrap_or(s);
+    let mut scheme = String::new();
+    while !rest.is_empty() {
+        if s.len() - rest.len() > LOOKAHEAD {
+            return true;
+        }
+        let (decoded, len) = destination_char(rest);
+        rest = &rest[len..];
+        for c in decoded.chars() {
+            match c {
+                ':' if scheme.is_empty() => return false,
+                ':' => {
+                    let lower = scheme.to_ascii_lowercase();
+                    // `ident::path`: no URL, but never a script's.
+                    let path = rest.starts_with(':') && !["javascript", "vbscript", "data"].contains(&lower.as_str());
+                    return !path && !["http", "https", "mailto"].contains(&lower.as_str());
+                }
+                _ if c.is_ascii_whitespace() || c.is_ascii_control() => {}
+                _ if c.is_ascii_alphabetic() => scheme.push(c),
+                '0'..='9' | '+' | '.' | '-' if !scheme.is_empty() => scheme.push(c),
+                _ => return false,
+            }
+        }
+    }
+    false
+}
+
+/// The character(s) the text starting `s` (in a link destination) stands
+/// for, and its length: a backslash escape, an entity that may stand for a
+/// scheme's character or whitespace (every other one stands for neither:
+/// pulldown-cmark's table), or one character as it is.
+fn destination_char(s: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    let b = s.as_bytes();
+    if b[0] == b'\\' && b.get(1).is_some_and(u8::is_ascii_punctuation) {
+        return (s[1..2].into(), 2);
+    }
+    if b[0] == b'&' {
+        // Entity names are short: looking 64 bytes ahead is enough.
+        if let Some(end) = s.bytes().skip(1).take(64).position(|c| c == b';') {
+            let name = &s[1..1 + end];
+            let numeric = match name.strip_prefix('#') {
+                Some(hex) if hex.starts_with(['x', 'X']) => Some((&hex[1..], 16)),
+                Some(decimal) => Some((decimal, 10)),
+                None => None,
+            };
+            let decoded = match numeric {
+                Some((digits, radix)) if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) => {
+                    let n = digits.chars().filter_map(|c| c.to_digit(radix));
+                    let n = n.fold(0u32, |n, d| n.saturating_mul(radix).saturating_add(d));
+                    Some(char::from_u32(n).filter(|&c| c != '\0').unwrap_or('\u{FFFD}').to_string())
+                }
+                Some(_) => None,
+                None => match name {
+                    "colon" => Some(":".to_owned()),
+                    "plus" => Some("+".to_owned()),
+                    "period" => Some(".".to_owned()),
+                    "Tab" => Some("\t".to_owned()),
+                    "NewLine" => Some("\n".to_owned()),
+                    "fjlig" => Some("fj".to_owned()),
+                    _ => None,
+                },
+            };
+            if let Some(decoded) = decoded {
+                return (decoded.into(), end + 2);
+            }
+        }
+    }
+    let len = s.chars().next().map_or(1, char::len_utf8);
+    (s[..len].into(), len)
 }
 
 /// Whether a `<` followed by `s` could open markup for rustdoc or a
@@ -1244,6 +1377,80 @@ mod tests {
             render("See [docs](https://x \"t\") and [b][c]: `<Form>`"),
             "See [docs](https://x \"t\") and [b][c]: `<Form>`"
         );
+    }
+
+    #[test]
+    fn links_with_unsafe_schemes_are_text() {
+        for (text, expected) in [
+            ("[x](javascript:alert(1))", "[x\\](javascript:alert(1))"),
+            ("[x](  JaVaScRiPt:alert(1) )", "[x\\](  JaVaScRiPt:alert(1) )"),
+            ("[x](<javascript:alert(1)>)", "[x\\](&lt;javascript:alert(1)>)"),
+            ("[x](javascript&#58;alert(1))", "[x\\](javascript&#58;alert(1))"),
+            ("[x](javascript&#x3a;alert(1))", "[x\\](javascript&#x3a;alert(1))"),
+            ("[x](javascript&colon;alert(1))", "[x\\](javascript&colon;alert(1))"),
+            ("[x](&#106;ava&#X73;cript:alert(1))", "[x\\](&#106;ava&#X73;cript:alert(1))"),
+            ("[x](javascript\\:alert(1))", "[x\\](javascript\\:alert(1))"),
+            ("[x](java&#9;script:alert(1))", "[x\\](java&#9;script:alert(1))"),
+            ("[x](data:text/html,<script>alert(1)</script>)", "[x\\](data:text/html,&lt;script>alert(1)&lt;/script>)"),
+            ("[x](vbscript:msgbox(1))", "[x\\](vbscript:msgbox(1))"),
+            ("[x](file:///etc/passwd)", "[x\\](file:///etc/passwd)"),
+            ("![i](javascript:alert(1))", "![i\\](javascript:alert(1))"),
+            ("[r]: javascript:alert(1)", "[r\\]: javascript:alert(1)"),
+            ("[r]: <javascript:alert(1)> \"t\"", "[r\\]: &lt;javascript:alert(1)> \"t\""),
+            ("> [r]:  JAVASCRIPT:alert(1)", "> [r\\]:  JAVASCRIPT:alert(1)"),
+            // Each link on its own; the safe one stays.
+            ("[a](https://x.y) [b](javascript:y)", "[a](https://x.y) [b\\](javascript:y)"),
+            // An escaped backslash does not escape the `]`.
+            ("[x\\\\](javascript:y)", "[x\\\\\\](javascript:y)"),
+        ] {
+            assert_eq!(render(text), expected, "{text}");
+        }
+        // The destination may follow on the next line.
+        assert_eq!(lines("[x](\njavascript:alert(1))"), ["[x\\](", "javascript:alert(1))"]);
+        assert_eq!(lines("> [r]:\n> javascript:alert(1)"), ["> [r\\]:", "> javascript:alert(1)"]);
+        // Also where we guess an HTML block, which could be a paragraph.
+        assert_eq!(lines("x\n<b>\n[y](javascript:z)"), ["x", "<b>", "[y\\](javascript:z)"]);
+    }
+
+    #[test]
+    fn links_with_safe_destinations_stay() {
+        for text in [
+            "[a](https://x.y)",
+            "[a](HTTP://x.y \"t\")",
+            "[a](<https://x.y>)",
+            "[a](#frag)",
+            "[a](relative/path)",
+            "[a](../up.html?q=a:b)",
+            "[a](mailto:x@y)",
+            "![i](img.png)",
+            "[r]: https://x.y",
+            "[r]: #frag",
+            "[Foo] and [`Foo`]",
+            "[text](Foo) and [text](crate::models::Foo) and [`x`](super::Client::get_x)",
+            // `java\script:` escapes nothing: no scheme.
+            "[x](java\\script:alert(1))",
+            // Not a link: nothing to do.
+            "a ] (javascript:x) and [x] (javascript:y)",
+        ] {
+            assert_eq!(render(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn unsafe_links_hidden_in_markup_we_might_misread_are_text() {
+        // A reference definition's label is read before code spans: this
+        // is a definition, not a code span.
+        assert_eq!(render("[`]: javascript:alert(1) \"`\""), "[`\\]: javascript:alert(1) \"`\"");
+        assert_eq!(lines("[a\n`]: javascript:alert(1) \"`\""), ["[a", "`\\]: javascript:alert(1) \"`\""]);
+        // A tag holding one is not kept.
+        assert_eq!(
+            render("<a href=\"https://x\" title=\"](javascript:y)\">"),
+            "&lt;a href=\"https://x\" title=\"\\](javascript:y)\">"
+        );
+        // Nor a code span: we may read it wrong, so it shows a backslash.
+        assert_eq!(render("`[x](javascript:y)` `<b x>`"), "`[x\\](javascript:y)` `&lt;b x>`");
+        // `ident::` is a Rust path, but never a script.
+        assert_eq!(render("[x](javascript::alert(1))"), "[x\\](javascript::alert(1))");
     }
 
     #[test]
