@@ -76,7 +76,7 @@ impl Sandbox {
             Err(e) => {
                 // A missing file: say "outside" if it would be, so the
                 // generator never reports whether files outside exist.
-                if !self.lexically_inside(target) {
+                if !resolve_path(target).is_some_and(|p| p.starts_with(&self.root)) {
                     return refuse(self.outside(target));
                 }
                 return match e.kind() {
@@ -125,43 +125,30 @@ impl Sandbox {
             self.root.display()
         )
     }
+}
 
-    /// For a path that does not (fully) exist: canonicalise the longest
-    /// existing ancestor, append the rest lexically, and compare.
-    fn lexically_inside(&self, target: &Path) -> bool {
-        let absolute = match std::path::absolute(target) {
-            Ok(path) => path,
-            Err(_) => return false,
-        };
-        let mut existing = absolute.as_path();
-        let mut rest = Vec::new();
-        let base = loop {
-            if let Ok(canonical) = existing.canonicalize() {
-                break canonical;
-            }
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => return false,
-            }
-        };
-        let mut resolved = base;
-        for name in rest.iter().rev() {
-            resolved.push(name);
+/// `path` made absolute, with the symlinks of its longest existing ancestor
+/// resolved and the rest applied lexically (`..` included): where a path
+/// that may not exist yet would be. `None` if even that cannot be told.
+pub fn resolve_path(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            break canonical;
         }
-        // `absolute` keeps `..`; resolve them lexically now.
-        let mut normal = PathBuf::new();
-        for component in resolved.components() {
-            match component {
-                Component::ParentDir => {
-                    normal.pop();
-                }
-                Component::CurDir => {}
-                other => normal.push(other.as_os_str()),
+        rest.push(existing.components().next_back()?);
+        existing = existing.parent()?;
+    };
+    for component in rest.iter().rev() {
+        match component {
+            Component::ParentDir => {
+                resolved.pop();
             }
+            Component::CurDir => {}
+            other => resolved.push(other.as_os_str()),
         }
-        normal.starts_with(&self.root)
     }
+    Some(resolved)
 }

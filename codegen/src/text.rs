@@ -11,7 +11,7 @@
 //!   warning per place, so every consumer of the IR sees clean text.
 //!
 //! Markdown block structure (code fences, indented code) is the doc
-//! renderer's job: `emit/docs.rs`.
+//! renderer's job: `emit/docs/`.
 
 use std::fmt::Write as _;
 

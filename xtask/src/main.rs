@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sailpoint_codegen::krate::{generate_crate, validate_crate_name, CrateConfig};
-use sailpoint_codegen::text::single_line;
 use xtask::{output, spec_diff, sync, workspace_root};
 
 const USAGE: &str = "\
@@ -149,9 +148,8 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<Pa
     let api = sailpoint_codegen::load_api_with(spec, &options, &mut warnings);
     print_warnings(&warnings);
     let api = api.map_err(|e| e.to_string())?;
-    // Spec text and the file's name end up on one line of Cargo.toml, the
-    // README and every header: single_line keeps them there.
-    let file_name = single_line(&spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+    // The generator keeps the name on one line wherever it lands.
+    let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let name = name.unwrap_or_else(|| crate_name(&api.title));
     let command = format!("cargo xtask generate --spec {file_name} --out <dir>");
     let config = CrateConfig::standalone(name, api, &file_name, command);
