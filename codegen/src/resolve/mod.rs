@@ -1,6 +1,7 @@
 //! From a bundled document to the [`crate::ir::Api`] model.
 
 mod diagnose;
+mod integers;
 mod operations;
 mod types;
 mod view;

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
+use super::integers::{integer_width, IntegerFit, Width};
 use super::view::SchemaView;
 use crate::bundle::Bundle;
 use crate::error::{escape_token, Error, Warning};
@@ -655,92 +656,6 @@ pub fn clash_message(what: &str, wanted: &str, clash: &Clash, got: &str) -> Stri
     format!("{what} would be `{wanted}` in Rust, which {taken}; named `{got}` instead")
 }
 
-/// The Rust integer types, narrowest first; `Beyond` fits none of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Width {
-    I32,
-    I64,
-    U64,
-    Beyond,
-}
-
-impl Width {
-    fn rust_name(self) -> &'static str {
-        match self {
-            Width::I32 => "i32",
-            Width::I64 => "i64",
-            Width::U64 => "u64",
-            Width::Beyond => "f64",
-        }
-    }
-
-    fn type_ref(self) -> TypeRef {
-        match self {
-            Width::I32 => TypeRef::I32,
-            Width::I64 => TypeRef::I64,
-            Width::U64 => TypeRef::U64,
-            Width::Beyond => TypeRef::F64,
-        }
-    }
-}
-
-/// Which integer type an integer schema needs ([`TypeResolver::integer_type`]).
-struct IntegerFit<'v> {
-    /// The type chosen.
-    width: Width,
-    /// The type `format` asks for.
-    declared: Width,
-    /// The widest enum value or bound, if any.
-    culprit: Option<&'v Value>,
-    /// A negative enum value or bound, if any.
-    negative: Option<&'v Value>,
-}
-
-impl<'v> IntegerFit<'v> {
-    fn of(view: &'v SchemaView<'_>) -> Self {
-        let declared = match view.format.as_deref() {
-            Some("int64") | Some("uint64") | Some("uint32") => Width::I64,
-            _ => Width::I32,
-        };
-        let mut widest: Option<(Width, &Value)> = None;
-        let mut negative: Option<&Value> = None;
-        for value in view.enumeration.iter().chain(&view.minimum).chain(&view.maximum) {
-            let Some((width, is_negative)) = integer_width(value) else { continue };
-            if is_negative && negative.is_none() {
-                negative = Some(value);
-            }
-            if widest.is_none_or(|(w, _)| width > w) {
-                widest = Some((width, value));
-            }
-        }
-        let mut width = widest.map_or(declared, |(w, _)| w.max(declared));
-        if width == Width::U64 && negative.is_some() {
-            width = Width::Beyond;
-        }
-        // Without a `format` the integer is unbounded: a default the server
-        // may send back widens the type too (to u64 at most; beyond, and
-        // against a declared format, it is only a flaw of the default).
-        if view.format.is_none() {
-            if let Some((w, is_negative)) = view.default.and_then(integer_width) {
-                let fits_beside = !(is_negative && width == Width::U64 || w == Width::U64 && negative.is_some());
-                if w > width && w <= Width::U64 && fits_beside {
-                    width = w;
-                }
-            }
-        }
-        IntegerFit { width, declared, culprit: widest.map(|(_, v)| v), negative }
-    }
-
-    /// Does the chosen type hold this whole number?
-    fn holds(&self, value: &Value) -> bool {
-        match integer_width(value) {
-            Some((_, true)) if self.width == Width::U64 => false,
-            Some((w, _)) => w <= self.width || self.width == Width::Beyond,
-            None => false,
-        }
-    }
-}
-
 /// What is wrong with a (non-null) default, judged by its own schema.
 fn default_problem(view: &SchemaView<'_>, default: &Value) -> Option<String> {
     let typ = view.typ.as_deref();
@@ -787,34 +702,6 @@ fn default_problem(view: &SchemaView<'_>, default: &Value) -> Option<String> {
     None
 }
 
-/// The narrowest integer type holding a value, and whether it is negative;
-/// `None` for anything that is not a whole number.
-fn integer_width(value: &Value) -> Option<(Width, bool)> {
-    let number = value.as_number()?;
-    if let Some(i) = number.as_i64() {
-        let width = if i32::try_from(i).is_ok() { Width::I32 } else { Width::I64 };
-        return Some((width, i < 0));
-    }
-    if number.as_u64().is_some() {
-        return Some((Width::U64, false));
-    }
-    let f = number.as_f64()?;
-    if !f.is_finite() || f.fract() != 0.0 {
-        return None;
-    }
-    // 2^63 itself counts as i64: it is how `i64::MAX` reads as a float.
-    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
-    let width = if (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&f) {
-        Width::I32
-    } else if (-TWO_63..=TWO_63).contains(&f) {
-        Width::I64
-    } else if (0.0..=2.0 * TWO_63).contains(&f) {
-        Width::U64
-    } else {
-        Width::Beyond
-    };
-    Some((width, f < 0.0))
-}
 
 /// Render a JSON scalar without quotes.
 pub fn plain(value: &Value) -> String {
