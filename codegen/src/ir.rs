@@ -26,6 +26,13 @@ pub struct TypeDef {
     pub name: String,
     /// Where the schema came from, e.g. `#/components/schemas/Foo`.
     pub origin: String,
+    /// The name the spec itself gives the schema: its component key, or the
+    /// `title` of an inline schema. The same schema keeps it in every form of
+    /// a document (multi-file, bundled, dereferenced), so `spec-diff` matches
+    /// types by it; `None` for an inline schema named after its position.
+    pub spec_name: Option<String>,
+    /// Validation keywords of the schema itself (see [`Constraint`]).
+    pub constraints: Vec<Constraint>,
     pub doc: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
@@ -66,6 +73,19 @@ pub struct Field {
     pub default: Option<String>,
     /// Set when the field's type contains the parent by value (recursion).
     pub boxed: bool,
+    /// Validation keywords written on the property itself.
+    pub constraints: Vec<Constraint>,
+}
+
+/// A validation keyword the generated code documents but does not enforce
+/// (`maxLength`, `pattern`, `minimum`, a `format` that keeps the Rust type,
+/// ...): the server enforces it, and `spec-diff` reports when it changes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Constraint {
+    /// The keyword as written in the spec.
+    pub keyword: String,
+    /// Its value, as JSON text.
+    pub value: String,
 }
 
 impl Field {
@@ -141,6 +161,8 @@ pub struct Operation {
     pub http_method: String,
     /// Path template as in the spec, e.g. `/sessions/{sessionId}`.
     pub path: String,
+    /// The operation's tags, as written.
+    pub tags: Vec<String>,
     pub summary: Option<String>,
     pub doc: Option<String>,
     pub deprecated: bool,
@@ -195,8 +217,48 @@ pub struct Param {
     /// A required header whose value is fixed by the spec (a single-value enum
     /// or a default): sent automatically, never asked of the caller.
     pub constant: Option<String>,
-    /// Arrays: `explode: true` (repeat the key) or comma-joined.
+    /// Arrays: `explode: true` (repeat the key) or joined by the style's
+    /// delimiter.
     pub explode: bool,
+    /// How a non-exploded array is joined.
+    pub style: ParamStyle,
+    /// Validation keywords of the parameter's schema.
+    pub constraints: Vec<Constraint>,
+}
+
+/// The `style` of a parameter, as far as it changes what is sent: arrays
+/// that are not exploded are joined with `,` (`form`, `simple`), ` `
+/// (`spaceDelimited`) or `|` (`pipeDelimited`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    SpaceDelimited,
+    PipeDelimited,
+    /// Styles sent like `form` by the generated code (`deepObject`,
+    /// `matrix`, `label`), kept apart so a change to one is still seen.
+    Other(&'static str),
+}
+
+impl ParamStyle {
+    /// What joins the values of a non-exploded array.
+    pub fn delimiter(self) -> &'static str {
+        match self {
+            ParamStyle::SpaceDelimited => " ",
+            ParamStyle::PipeDelimited => "|",
+            _ => ",",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "form",
+            ParamStyle::Simple => "simple",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::Other(name) => name,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +268,8 @@ pub struct RequestBody {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// Validation keywords of the body's own schema.
+    pub constraints: Vec<Constraint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +289,8 @@ pub struct Response {
     pub kind: ResponseKind,
     pub ty: TypeRef,
     pub doc: Option<String>,
+    /// Validation keywords of the body's own schema.
+    pub constraints: Vec<Constraint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -150,3 +150,33 @@ fn discriminated_unions_pick_the_variant_by_tag() {
     }
     assert!(flat(&code).contains(&flat("Unknown(::serde_json::Value),")), "{code}");
 }
+
+#[test]
+fn list_styles_tags_spec_names_and_constraints_reach_the_ir() {
+    let (api, _) = load(
+        "styles",
+        "paths:\n  /things:\n    get:\n      operationId: listThings\n      tags: [Things, Inventory]\n      parameters:\n        - {name: a, in: query, schema: {type: array, items: {type: string}}}\n        - {name: b, in: query, explode: false, schema: {type: array, items: {type: string}}}\n        - {name: c, in: query, style: spaceDelimited, explode: false, schema: {type: array, items: {type: string}}}\n        - {name: d, in: query, style: pipeDelimited, explode: false, schema: {type: array, items: {type: string}, maxItems: 5}}\n        - {name: e, in: query, schema: {type: string, format: uuid, maxLength: 36}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, title: Thing Page, properties: {n: {type: integer, minimum: 0}}}}}}\ncomponents:\n  schemas:\n    Name: {type: string, minLength: 1, pattern: '^[a-z]+$'}\n",
+    );
+    let op = &api.operations[0];
+    assert_eq!(op.tags, ["Things", "Inventory"]);
+    let styles: Vec<(&str, bool, &str)> = op.params.iter().map(|p| (p.name.as_str(), p.explode, p.style.delimiter())).collect();
+    assert_eq!(styles, [("a", true, ","), ("b", false, ","), ("c", false, " "), ("d", false, "|"), ("e", true, ",")]);
+    let shown = |c: &[sailpoint_codegen::ir::Constraint]| c.iter().map(|c| format!("{}={}", c.keyword, c.value)).collect::<Vec<_>>();
+    assert_eq!(shown(&op.params[3].constraints), ["maxItems=5"]);
+    assert_eq!(shown(&op.params[4].constraints), ["format=\"uuid\"", "maxLength=36"]);
+    let name = api.types.iter().find(|t| t.name == "Name").unwrap();
+    assert_eq!(name.spec_name.as_deref(), Some("Name"));
+    assert_eq!(shown(&name.constraints), ["minLength=1", "pattern=\"^[a-z]+$\""]);
+    let page = api.types.iter().find(|t| t.name == "ThingPage").unwrap();
+    assert_eq!(page.spec_name.as_deref(), Some("Thing Page"), "an inline schema's title is its spec name");
+    let TypeKind::Struct(s) = &page.kind else { panic!("struct") };
+    assert_eq!(shown(&s.fields[0].constraints), ["minimum=0"]);
+
+    let config = CrateConfig { include_runtime: false, ..CrateConfig::standalone("t", api, "t.yaml", "test") };
+    let files = generate_crate(&config).unwrap();
+    let builders = &files.iter().find(|f| f.path.ends_with("builders.rs")).unwrap().contents;
+    assert!(builders.contains(r#"request.query_list("a", self.a.as_ref().map(|v| v.as_slice()), true)"#), "{builders}");
+    assert!(builders.contains(r#"request.query_list("b", self.b.as_ref().map(|v| v.as_slice()), false)"#), "{builders}");
+    assert!(builders.contains(r#"request.query_delimited("c", self.c.as_ref().map(|v| v.as_slice()), " ")"#), "{builders}");
+    assert!(builders.contains(r#"request.query_delimited("d", self.d.as_ref().map(|v| v.as_slice()), "|")"#), "{builders}");
+}

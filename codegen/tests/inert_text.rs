@@ -85,6 +85,8 @@ fn the_emitter_is_safe_on_a_hand_built_ir() {
     api.types.push(TypeDef {
         name: "Mode".into(),
         origin: "#/components/schemas/Mode\n```rust".into(),
+        spec_name: Some("Mode".into()),
+        constraints: Vec::new(),
         doc: Some("    fn main() {}\u{0}".into()),
         deprecated: false,
         kind: TypeKind::StringEnum(StringEnum {

@@ -17,12 +17,15 @@ usage:
                                                 external $refs may read only under the
                                                 spec's directory, or --ref-root DIR
   cargo xtask spec-diff --upstream PATH [--ours PATH] [--tag TAG] [--json] [--ref-root DIR]
-                                                compare our spec with upstream's (default
-                                                --ours: spec/ for upstream's API version);
-                                                --tag limits both to operations with TAG
+                    [--fail-on breaking|wire|any]
+                                                compare our spec with upstream's by what
+                                                each would generate (default --ours: spec/
+                                                for upstream's API version); --tag limits
+                                                both to operations with TAG; --fail-on sets
+                                                which differences fail (default: any)
 
-exit codes: 0 success (spec-diff: no differences), 1 generated/ is out of date
-(--check) or the specs differ (spec-diff), 2 error";
+exit codes: 0 success (spec-diff: no differences, or none at the --fail-on level),
+1 generated/ is out of date (--check) or the specs differ (spec-diff), 2 error";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -123,6 +126,7 @@ fn parse_spec_diff(args: &[String]) -> Result<spec_diff::Options, String> {
             "--tag" => options.tag = Some(value("--tag")?),
             "--json" => options.json = true,
             "--ref-root" => options.ref_root = Some(value("--ref-root")?.into()),
+            "--fail-on" => options.fail_on = Some(spec_diff::Severity::parse_threshold(&value("--fail-on")?)?),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -130,13 +134,14 @@ fn parse_spec_diff(args: &[String]) -> Result<spec_diff::Options, String> {
     Ok(options)
 }
 
-/// Exit 0 when the specs describe the same API, 1 when they differ.
+/// Exit 0 when the specs describe the same API (or, with `--fail-on`, when
+/// no difference is that bad), 1 otherwise.
 fn spec_diff(args: &[String]) -> Result<ExitCode, String> {
     let options = parse_spec_diff(args)?;
     let outcome = spec_diff::run(&workspace_root(), &options)?;
     print_warnings(&outcome.warnings);
     print!("{}", outcome.output);
-    Ok(if outcome.equal { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// A crate for any spec, runtime included, in its own workspace.

@@ -409,8 +409,11 @@ fn param_step(p: &Param, value: TokenStream, index: &TypeIndex<'_>) -> TokenStre
         }
         ParamLocation::Query => {
             let explode = p.explode;
-            if list_item.is_some() {
+            let delimiter = p.style.delimiter();
+            if list_item.is_some() && (explode || delimiter == ",") {
                 quote!(request.query_list(#wire, #value.map(|v| v.as_slice()), #explode);)
+            } else if list_item.is_some() {
+                quote!(request.query_delimited(#wire, #value.map(|v| v.as_slice()), #delimiter);)
             } else if scalar {
                 quote!(request.query(#wire, #value);)
             } else {

@@ -1,5 +1,6 @@
 //! From a bundled document to the [`crate::ir::Api`] model.
 
+mod constraints;
 mod diagnose;
 mod integers;
 mod operations;

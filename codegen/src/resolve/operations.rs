@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, RequestBody,
     Response as OaResponse, StatusCode,
 };
 
@@ -13,7 +13,7 @@ use super::types::{clash_message, plain, Resolved, SRef, TypeResolver};
 use super::view::SchemaView;
 use crate::error::{escape_token, Error};
 use crate::ir::{
-    BodyKind, ErrorBodyVariant, ErrorResponse, Operation, Param, ParamLocation, RequestBody as IrBody, Response,
+    BodyKind, ErrorBodyVariant, ErrorResponse, Operation, Param, ParamLocation, ParamStyle, RequestBody as IrBody, Response,
     ResponseKind, TypeRef,
 };
 use crate::names::{self, NameSet};
@@ -145,6 +145,8 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
                         maximum: None,
                         constant: None,
                         explode: false,
+                        style: ParamStyle::Simple,
+                        constraints: Vec::new(),
                     });
                 }
             }
@@ -166,6 +168,7 @@ pub fn resolve_operations(types: &mut TypeResolver<'_>, spec: &OpenAPI) -> Resul
                 builder_name,
                 http_method: method.to_ascii_uppercase(),
                 path: path.clone(),
+                tags: op.tags.clone(),
                 summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
                 doc: op.description.clone().filter(|s| !s.trim().is_empty()),
                 deprecated: op.deprecated,
@@ -279,6 +282,25 @@ fn param(
         Parameter::Query { style, .. } => data.explode.unwrap_or(matches!(style, QueryStyle::Form)),
         _ => data.explode.unwrap_or(false),
     };
+    let style = match p {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => ParamStyle::Form,
+            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParamStyle::Other("deepObject"),
+        },
+        Parameter::Path { style, .. } => match style {
+            PathStyle::Simple => ParamStyle::Simple,
+            PathStyle::Matrix => ParamStyle::Other("matrix"),
+            PathStyle::Label => ParamStyle::Other("label"),
+        },
+        Parameter::Header { .. } => ParamStyle::Simple,
+        Parameter::Cookie { .. } => ParamStyle::Form,
+    };
+    let constraints = match &data.format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => super::constraints::of(schema),
+        _ => Vec::new(),
+    };
     let what = format!("{} parameter `{}`", location_word(loc), data.name);
     let wanted = names::field_name(&data.name);
     let (rust_name, clash) = names_used.claim(wanted.clone(), &what);
@@ -297,6 +319,8 @@ fn param(
         maximum,
         constant,
         explode,
+        style,
+        constraints,
     })
 }
 
@@ -367,6 +391,14 @@ fn pick_content(content: &IndexMap<String, MediaType>) -> Option<(&String, &Medi
         }
     };
     content.iter().min_by_key(|(ct, _)| rank(ct))
+}
+
+/// Validation keywords of an inline body schema (a `$ref`'s are on its type).
+fn media_constraints(media: &MediaType) -> Vec<crate::ir::Constraint> {
+    match &media.schema {
+        Some(ReferenceOr::Item(schema)) => super::constraints::of(schema),
+        _ => Vec::new(),
+    }
 }
 
 fn is_binary_schema(media: &MediaType) -> bool {
@@ -471,6 +503,7 @@ impl<'s> OpContext<'s> {
             ty,
             required: body.required,
             doc,
+            constraints: media_constraints(media),
         }))
     }
 
@@ -580,7 +613,8 @@ impl<'s> OpContext<'s> {
             let (kind, ty, content_type) = self.response_body(types, response, &hint, &ptr)?;
             if is_success {
                 let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
-                success.push(Response { status, content_type, kind, ty, doc });
+                let constraints = pick_content(&response.content).map(|(_, m)| media_constraints(m)).unwrap_or_default();
+                success.push(Response { status, content_type, kind, ty, doc, constraints });
             } else {
                 let body = if kind == ResponseKind::Json { self.error_body(&ty) } else { None };
                 let range = status.is_none().then_some(range);
@@ -596,7 +630,8 @@ impl<'s> OpContext<'s> {
             if success.is_empty() {
                 // Only `default` declared: it describes success too.
                 let doc = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
-                success.push(Response { status: None, content_type, kind, ty: ty.clone(), doc });
+                let constraints = pick_content(&response.content).map(|(_, m)| media_constraints(m)).unwrap_or_default();
+                success.push(Response { status: None, content_type, kind, ty: ty.clone(), doc, constraints });
             }
             let body = if kind == ResponseKind::Json { self.error_body(&ty) } else { None };
             default_error = Some(ErrorResponse { status: None, range: None, body });
@@ -610,7 +645,14 @@ impl<'s> OpContext<'s> {
 fn unify_success(types: &mut TypeResolver<'_>, success: &[Response], ptr: &str) -> Response {
     let with_body: Vec<&Response> = success.iter().filter(|r| r.kind != ResponseKind::Empty).collect();
     let Some(first) = with_body.first() else {
-        return Response { status: None, content_type: None, kind: ResponseKind::Empty, ty: TypeRef::Unit, doc: None };
+        return Response {
+            status: None,
+            content_type: None,
+            kind: ResponseKind::Empty,
+            ty: TypeRef::Unit,
+            doc: None,
+            constraints: Vec::new(),
+        };
     };
     let mut returns = (*first).clone();
     if with_body.iter().any(|r| r.kind != first.kind || r.ty != first.ty) {

@@ -121,11 +121,12 @@ impl<'a> TypeResolver<'a> {
                 }
                 ReferenceOr::Item(schema) => self.define_kind(&name, schema, &pointer)?,
             };
-            let (doc, deprecated) = match schema {
-                ReferenceOr::Item(s) => (doc_of(s), s.schema_data.deprecated),
-                ReferenceOr::Reference { .. } => (None, false),
+            let (doc, deprecated, constraints) = match schema {
+                ReferenceOr::Item(s) => (doc_of(s), s.schema_data.deprecated, super::constraints::of(s)),
+                ReferenceOr::Reference { .. } => (None, false, Vec::new()),
             };
-            self.defs.push(TypeDef { name, origin: format!("#{pointer}"), doc, deprecated, kind });
+            let spec_name = Some(key.clone());
+            self.defs.push(TypeDef { name, origin: format!("#{pointer}"), spec_name, constraints, doc, deprecated, kind });
         }
         Ok(())
     }
@@ -403,6 +404,8 @@ impl<'a> TypeResolver<'a> {
         self.defs.push(TypeDef {
             name: name.clone(),
             origin: format!("#{pointer}"),
+            spec_name: schema.schema_data.title.clone().filter(|t| !t.trim().is_empty()),
+            constraints: super::constraints::of(schema),
             doc: doc_of(schema),
             deprecated: schema.schema_data.deprecated,
             kind,
@@ -498,6 +501,7 @@ impl<'a> TypeResolver<'a> {
                 write_only: data.is_some_and(|d| d.write_only),
                 default: data.and_then(|d| d.default.as_ref()).map(Value::to_string),
                 boxed: false,
+                constraints: inline.map(super::constraints::of).unwrap_or_default(),
             });
         }
         Ok(TypeKind::Struct(Struct { fields, additional }))

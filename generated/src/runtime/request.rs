@@ -85,9 +85,17 @@ impl<B> Request<B> {
                 self.push_query(name, &value.to_param());
             }
         } else {
-            let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
-            self.push_query(name, &joined.join(","));
+            self.query_delimited(name, Some(values), ",");
         }
+    }
+
+    /// Add a list as one value joined by `delimiter` (`spaceDelimited` and
+    /// `pipeDelimited` styles); the delimiter is percent-encoded like the
+    /// values.
+    pub fn query_delimited<T: ParamValue>(&mut self, name: &str, values: Option<&[T]>, delimiter: &str) {
+        let Some(values) = values else { return };
+        let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+        self.push_query(name, &joined.join(delimiter));
     }
 
     fn push_query(&mut self, name: &str, value: &str) {
@@ -220,9 +228,12 @@ mod tests {
         r.query("count", Some(&true));
         r.query_list("ids", Some(&["a", "b"][..]), true);
         r.query_list("tags", Some(&["c", "d"][..]), false);
+        r.query_delimited("words", Some(&["e", "f"][..]), " ");
+        r.query_delimited("pipes", Some(&["g", "h"][..]), "|");
+        r.query_delimited::<&str>("none", None, "|");
         assert_eq!(
             r.query,
-            "filters=name%20sw%20%22RM%26x%22&limit=250&count=true&ids=a&ids=b&tags=c%2Cd"
+            "filters=name%20sw%20%22RM%26x%22&limit=250&count=true&ids=a&ids=b&tags=c%2Cd&words=e%20f&pipes=g%7Ch"
         );
     }
 

@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 
 /// Inline every local `$ref` of `document`. A reference met again inside
 /// its own expansion (a recursive schema) is left as it is, and
-/// `components` is dropped once nothing refers to it any more.
+/// `components` is dropped once nothing refers to it any more. An inlined
+/// component schema without a `title` gets its component name as one, as in
+/// upstream's published artifacts, where schema names survive only as titles.
 pub fn dereference(document: &Value) -> Value {
     let mut out = walk(document, document, &mut Vec::new());
     if !has_ref(&out) {
@@ -24,8 +26,14 @@ fn walk(document: &Value, value: &Value, expanding: &mut Vec<String>) -> Value {
                 let target = reference.strip_prefix('#').filter(|p| !expanding.iter().any(|e| e == p));
                 if let Some((pointer, target)) = target.and_then(|p| Some((p, document.pointer(p)?))) {
                     expanding.push(pointer.to_owned());
-                    let inlined = walk(document, target, expanding);
+                    let mut inlined = walk(document, target, expanding);
                     expanding.pop();
+                    if let (Some(name), Value::Object(schema)) = (pointer.strip_prefix("/components/schemas/"), &mut inlined) {
+                        if !schema.contains_key("title") && !name.contains('/') {
+                            let name = name.replace("~1", "/").replace("~0", "~");
+                            schema.insert("title".to_owned(), Value::String(name));
+                        }
+                    }
                     return inlined;
                 }
                 return value.clone();

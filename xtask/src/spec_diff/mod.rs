@@ -1,38 +1,35 @@
-//! `cargo xtask spec-diff`: what changed between our spec and upstream's, and
-//! what it means for the generated crate.
+//! `cargo xtask spec-diff`: what changed between our spec and upstream's,
+//! judged by what it does to the generated crate.
 //!
 //! The pipeline, one module per step:
 //!
-//! 1. [`normalize`] bundles each document (single- or multi-file) and reads
-//!    the facts a client depends on into a canonical [`model`]: operations by
-//!    method and path, parameters, bodies and responses, schemas. Prose,
-//!    examples and `x-` extensions never enter the model.
-//! 2. [`compare`] (with `schema.rs`) walks both models side by side,
-//!    resolving `$ref`s, and records each difference ([`kind`]) under its
-//!    operation or its named schema.
-//! 3. [`classify`] decides breaking or additive for the generated crate
-//!    (the rules are documented there).
-//! 4. [`report`] prints the differences and the version bump they imply.
+//! 1. [`side`] loads each document through the generator's own pipeline
+//!    (bundle, parse, resolve) into the IR the emitter reads; nothing here
+//!    re-decides what a spec means, so whatever the generator learns,
+//!    `spec-diff` sees.
+//! 2. [`engine`] walks both IRs side by side, matching operations by their
+//!    Rust method and types by what they are; [`operations`] and [`types`]
+//!    compare each matched pair.
+//! 3. [`verdict`] names the three verdicts (breaking, wire, additive) and
+//!    the release they call for; `report.rs` prints them.
 
-pub mod classify;
-pub mod compare;
 mod deref;
-pub mod kind;
-pub mod model;
-pub mod normalize;
+pub mod engine;
+mod operations;
 mod report;
-mod schema;
+pub mod rust;
+pub mod side;
+mod types;
+pub mod verdict;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use sailpoint_codegen::Warning;
 
-pub use classify::{classify, Severity};
 pub use deref::dereference;
-pub use kind::{Kind, Subject};
-pub use model::Api;
-pub use normalize::load;
+pub use engine::{Difference, Subject};
+pub use side::Side;
+pub use verdict::{next_version, Severity};
 
 use crate::config::crate_summary;
 
@@ -47,18 +44,8 @@ pub struct Options {
     pub json: bool,
     /// Where upstream's external `$ref`s may read (default: its directory).
     pub ref_root: Option<PathBuf>,
-}
-
-/// One classified difference.
-#[derive(Debug, Clone)]
-pub struct Difference {
-    pub subject: Subject,
-    pub location: String,
-    /// What changed, ours -> upstream (`default 250 -> 100`).
-    pub change: String,
-    /// Machine name of the kind of change (`default_changed`).
-    pub kind: &'static str,
-    pub severity: Severity,
+    /// Fail (exit 1) only for differences this bad or worse; `None`: any.
+    pub fail_on: Option<Severity>,
 }
 
 /// Everything `spec-diff` prints.
@@ -101,10 +88,12 @@ impl Report {
     }
 }
 
-/// What the command prints, and whether the documents were equal.
+/// What the command prints, and whether it should fail.
 pub struct Outcome {
     pub output: String,
     pub equal: bool,
+    /// A difference at or above `--fail-on` (any difference without it).
+    pub failed: bool,
     pub warnings: Vec<Warning>,
 }
 
@@ -112,7 +101,8 @@ pub struct Outcome {
 pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
     let mut warnings = Vec::new();
     let summary = crate_summary(root)?;
-    let mut upstream = load(&options.upstream, options.ref_root.as_deref(), &mut warnings)?;
+    let upstream_label = options.upstream.display().to_string();
+    let mut upstream = Side::load(&options.upstream, options.ref_root.as_deref(), &mut warnings)?;
     let (ours_path, ours_label) = match &options.ours {
         Some(path) => (path.clone(), path.display().to_string()),
         None => {
@@ -120,80 +110,65 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
             (root.join("spec").join(&spec), format!("spec/{spec}"))
         }
     };
-    let mut ours = load(&ours_path, None, &mut warnings)?;
+    let module = module_of(&ours_path, &summary.apis);
+    let mut ours = Side::load(&ours_path, None, &mut warnings)?;
     if let Some(tag) = &options.tag {
-        for (api, label) in [(&mut ours, &ours_label), (&mut upstream, &options.upstream.display().to_string())] {
-            api.operations.retain(|_, op| op.tags.iter().any(|t| t == tag));
-            if api.operations.is_empty() {
-                return Err(format!("{label}: no operation has the tag `{tag}`"));
-            }
-        }
+        ours.retain_tag(tag, &ours_label)?;
+        upstream.retain_tag(tag, &upstream_label)?;
     }
-    let differences = differences(&ours, &upstream, options.tag.is_none());
-    let severity = differences.iter().map(|d| d.severity).max();
-    let next_version = match severity {
-        Some(s) => Some(next_version(&summary.version, s).map_err(|e| format!("spec/crate.toml: {e}"))?),
-        None => None,
-    };
-    let report = Report {
-        ours: ours_label,
-        upstream: options.upstream.display().to_string(),
-        differences,
-        version: summary.version,
-        next_version,
-    };
+    let differences = engine::diff(&ours, &upstream, rust::Items { module });
+    let severities: Vec<Severity> = differences.iter().map(|d| d.severity).collect();
+    let next_version = next_version(&summary.version, &severities).map_err(|e| format!("spec/crate.toml: {e}"))?;
+    let report = Report { ours: ours_label, upstream: upstream_label, differences, version: summary.version, next_version };
     let output = if options.json { report.json() } else { report.text() };
-    Ok(Outcome { output, equal: report.differences.is_empty(), warnings })
+    let threshold = options.fail_on.unwrap_or(Severity::Additive);
+    let failed = report.differences.iter().any(|d| d.severity >= threshold);
+    Ok(Outcome { output, equal: report.differences.is_empty(), failed, warnings })
 }
 
-/// Load two files and list their classified differences (ours -> upstream).
-pub fn compare_files(ours: &Path, upstream: &Path) -> Result<Vec<Difference>, String> {
+/// Load two files and list their differences (ours -> upstream), naming
+/// items inside `module` (`beta`).
+pub fn compare_files(ours: &Path, upstream: &Path, module: &str) -> Result<Vec<Difference>, String> {
+    compare_files_with(ours, upstream, module, None, None)
+}
+
+/// [`compare_files`] with a tag filter and a `$ref` root for upstream.
+pub fn compare_files_with(
+    ours: &Path,
+    upstream: &Path,
+    module: &str,
+    tag: Option<&str>,
+    ref_root: Option<&Path>,
+) -> Result<Vec<Difference>, String> {
     let mut warnings = Vec::new();
-    let ours = load(ours, None, &mut warnings)?;
-    let upstream = load(upstream, None, &mut warnings)?;
-    Ok(differences(&ours, &upstream, true))
+    let mut ours_side = Side::load(ours, None, &mut warnings)?;
+    let mut up_side = Side::load(upstream, ref_root, &mut warnings)?;
+    if let Some(tag) = tag {
+        ours_side.retain_tag(tag, &ours.display().to_string())?;
+        up_side.retain_tag(tag, &upstream.display().to_string())?;
+    }
+    Ok(engine::diff(&ours_side, &up_side, rust::Items { module: module.to_owned() }))
 }
 
-/// Classified differences, grouped by subject (operations, then schemas),
-/// each reported once: the same change met through several operations is
-/// merged, keeping the worse classification.
-pub fn differences(ours: &Api, upstream: &Api, components: bool) -> Vec<Difference> {
-    let mut out: Vec<Difference> = Vec::new();
-    let mut index: HashMap<(Subject, String, String), usize> = HashMap::new();
-    for change in compare::diff(ours, upstream, components) {
-        let severity = classify(&change.kind);
-        let text = change.kind.to_string();
-        let key = (change.subject.clone(), change.location.clone(), text.clone());
-        match index.get(&key) {
-            Some(&i) => out[i].severity = out[i].severity.max(severity),
-            None => {
-                index.insert(key, out.len());
-                out.push(Difference {
-                    subject: change.subject,
-                    location: change.location,
-                    change: text,
-                    kind: change.kind.tag(),
-                    severity,
-                });
-            }
-        }
-    }
-    // Stable: within a subject, differences stay in the order they were found.
-    out.sort_by(|a, b| a.subject.cmp(&b.subject));
-    out
+/// The module of spec/crate.toml whose spec is this file (`beta`), else
+/// `api` (the module a standalone crate gets).
+fn module_of(spec: &Path, apis: &[(String, String)]) -> String {
+    let file = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    apis.iter().find(|(_, s)| *s == file).map_or_else(|| "api".to_owned(), |(m, _)| m.clone())
 }
 
 /// Which of our specs describes the same API version as `upstream`: the
 /// `[[api]]` of spec/crate.toml whose module name is the last segment of
-/// one of upstream's server URLs (`.../beta`) or its `info.version`
-/// (`v2025`, `3.1.0-beta`).
-pub fn default_ours(upstream: &Api, upstream_path: &Path, apis: &[(String, String)]) -> Result<String, String> {
-    let segments: Vec<String> = upstream.server_urls.iter().filter_map(|u| last_path_segment(u)).collect();
-    let version = upstream.info_version.clone().unwrap_or_default();
+/// upstream's server URL (`.../beta`) or its `info.version` (`v2025`,
+/// `3.1.0-beta`).
+pub fn default_ours(upstream: &Side, upstream_path: &Path, apis: &[(String, String)]) -> Result<String, String> {
+    let server = upstream.api.server_url.clone().unwrap_or_default();
+    let segment = last_path_segment(&server);
+    let version = upstream.api.version.clone();
     let matches: Vec<&(String, String)> = apis
         .iter()
         .filter(|(module, _)| {
-            segments.iter().any(|s| s.eq_ignore_ascii_case(module))
+            segment.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(module))
                 || version.eq_ignore_ascii_case(module)
                 || version.to_ascii_lowercase().ends_with(&format!("-{}", module.to_ascii_lowercase()))
         })
@@ -202,9 +177,9 @@ pub fn default_ours(upstream: &Api, upstream_path: &Path, apis: &[(String, Strin
         return Ok(spec.clone());
     }
     let choices: Vec<String> = apis.iter().map(|(_, spec)| format!("spec/{spec}")).collect();
-    let servers = if upstream.server_urls.is_empty() { "none".to_owned() } else { upstream.server_urls.join(", ") };
+    let server = if server.is_empty() { "none".to_owned() } else { server };
     Err(format!(
-        "{}: cannot tell which API version this is (servers: {servers}; info.version: {}); pass --ours with one of {}",
+        "{}: cannot tell which API version this is (server: {server}; info.version: {}); pass --ours with one of {}",
         upstream_path.display(),
         if version.is_empty() { "none" } else { &version },
         choices.join(", "),
@@ -216,25 +191,4 @@ fn last_path_segment(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let (_, path) = rest.split_once('/')?;
     path.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_owned)
-}
-
-/// The next version under semver: before 1.0 a breaking change bumps the
-/// minor version (0.1.3 -> 0.2.0) and an additive one the patch version
-/// (0.1.3 -> 0.1.4); from 1.0 on, major and minor. A pre-release or build
-/// suffix is dropped.
-pub fn next_version(current: &str, severity: Severity) -> Result<String, String> {
-    let core = current.split(['-', '+']).next().unwrap_or_default();
-    let parts: Vec<u64> = core.split('.').map(str::parse).collect::<Result<_, _>>().map_err(|_| not_semver(current))?;
-    let [major, minor, patch] = parts[..] else { return Err(not_semver(current)) };
-    let up = |n: u64| n.checked_add(1).ok_or_else(|| not_semver(current));
-    Ok(match (major, severity) {
-        (0, Severity::Breaking) => format!("0.{}.0", up(minor)?),
-        (0, Severity::Additive) => format!("0.{minor}.{}", up(patch)?),
-        (_, Severity::Breaking) => format!("{}.0.0", up(major)?),
-        (_, Severity::Additive) => format!("{major}.{}.0", up(minor)?),
-    })
-}
-
-fn not_semver(version: &str) -> String {
-    format!("version `{version}` is not MAJOR.MINOR.PATCH")
 }
