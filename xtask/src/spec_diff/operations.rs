@@ -275,12 +275,7 @@ fn body(d: &mut Differ<'_>, subject: &Subject, a: &Operation, b: &Operation) {
                 let change = if y.required { "request body: optional setter -> required argument" } else { "request body: required argument -> optional setter" };
                 d.report(subject, item.clone(), change.into(), (Breaking, "parameter_role_changed", "the method or builder signature changes"));
             }
-            let same = match (body_input(x.kind, &x.ty), body_input(y.kind, &y.ty)) {
-                (BodyInput::Model(s), BodyInput::Model(t)) => d.same(s, t).then_some(()).ok_or_else(|| d.change(s, t)),
-                (BodyInput::Fixed(s), BodyInput::Fixed(t)) if s == t => Ok(()),
-                (s, t) => Err(format!("{} -> {}", io_text(d, &s, true), io_text(d, &t, false))),
-            };
-            if let Err(change) = same {
+            if let Err(change) = same_io(d, body_input(x.kind, &x.ty), body_input(y.kind, &y.ty)) {
                 d.report(subject, item.clone(), format!("request body: {change}"), (Breaking, "body_type_changed", "the body takes another type"));
             }
             if x.content_type != y.content_type || x.kind != y.kind {
@@ -290,6 +285,16 @@ fn body(d: &mut Differ<'_>, subject: &Subject, a: &Operation, b: &Operation) {
             let (ca, cb) = (effective(d, true, &x.ty, &x.constraints), effective(d, false, &y.ty, &y.constraints));
             constraints(d, subject, &item, &prefixed("request body", ca), &prefixed("request body", cb));
         }
+    }
+}
+
+/// Whether a body argument or a return type stays the same; if not,
+/// `ours -> upstream`.
+fn same_io(d: &mut Differ<'_>, ours: BodyInput<'_>, up: BodyInput<'_>) -> Result<(), String> {
+    match (&ours, &up) {
+        (BodyInput::Model(s), BodyInput::Model(t)) => d.same(s, t).then_some(()).ok_or_else(|| d.change(s, t)),
+        (BodyInput::Fixed(s), BodyInput::Fixed(t)) if s == t => Ok(()),
+        _ => Err(format!("{} -> {}", io_text(d, &ours, true), io_text(d, &up, false))),
     }
 }
 
@@ -304,12 +309,7 @@ fn io_text(d: &Differ<'_>, io: &BodyInput<'_>, ours: bool) -> String {
 fn returns(d: &mut Differ<'_>, subject: &Subject, a: &Operation, b: &Operation) {
     let item = d.items.builder(&a.builder_name, "send");
     let (x, y) = (&a.returns, &b.returns);
-    let same = match (response_output(x.kind, &x.ty), response_output(y.kind, &y.ty)) {
-        (BodyInput::Model(s), BodyInput::Model(t)) => d.same(s, t).then_some(()).ok_or_else(|| d.change(s, t)),
-        (BodyInput::Fixed(s), BodyInput::Fixed(t)) if s == t => Ok(()),
-        (s, t) => Err(format!("{} -> {}", io_text(d, &s, true), io_text(d, &t, false))),
-    };
-    if let Err(change) = same {
+    if let Err(change) = same_io(d, response_output(x.kind, &x.ty), response_output(y.kind, &y.ty)) {
         d.report(subject, item.clone(), format!("returns {change}"), (Breaking, "response_type_changed", "`send()` returns another type"));
     }
     if x.content_type != y.content_type {
