@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::edition::Edition;
 use crate::emit;
 use crate::ir::Api;
 use crate::text::{markdown_inline, single_line};
@@ -64,8 +65,10 @@ pub struct CrateConfig {
     /// Copy the runtime into the crate (standalone crates). The workspace
     /// crate keeps the hand-written originals instead.
     pub include_runtime: bool,
-    /// Put each API behind a cargo feature of the same name.
+    /// Put each API (and edition) behind a cargo feature of the same name.
     pub features: bool,
+    /// The features on by default; `None`: every API and edition.
+    pub default_features: Option<Vec<String>>,
     /// Raw TOML appended as `[dev-dependencies]`.
     pub dev_dependencies: Option<String>,
     /// The command that regenerates the crate, named in every header.
@@ -89,11 +92,12 @@ impl CrateConfig {
             license: "MIT".into(),
             repository: None,
             keywords: Vec::new(),
-            apis: vec![ApiConfig { module: "api".into(), spec_label: spec_label.into(), api }],
+            apis: vec![ApiConfig { module: "api".into(), spec_label: spec_label.into(), api, editions: Vec::new() }],
             hand_written_modules: Vec::new(),
             benches: Vec::new(),
             include_runtime: true,
             features: false,
+            default_features: None,
             dev_dependencies: None,
             command: command.into(),
         }
@@ -107,6 +111,16 @@ pub struct ApiConfig {
     /// output across machines).
     pub spec_label: String,
     pub api: Api,
+    /// Other places the same operations are served at: a module (and
+    /// feature) each, sharing this module's code.
+    pub editions: Vec<Edition>,
+}
+
+impl ApiConfig {
+    /// This module's name and its editions' names.
+    pub fn modules(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.module.as_str()).chain(self.editions.iter().map(|e| e.module.as_str()))
+    }
 }
 
 /// One generated file, path relative to the crate root.
@@ -151,11 +165,19 @@ fn validate_ident(what: &str, name: &str) -> Result<(), String> {
 
 pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String> {
     validate_crate_name(&config.name)?;
-    for api in &config.apis {
-        validate_ident("module name", &api.module)?;
-    }
-    for module in &config.hand_written_modules {
+    let mut seen = vec!["runtime"];
+    let modules = config.apis.iter().flat_map(ApiConfig::modules).chain(config.hand_written_modules.iter().map(String::as_str));
+    for module in modules {
         validate_ident("module name", module)?;
+        if seen.contains(&module) {
+            return Err(format!("module name `{module}` is used twice"));
+        }
+        seen.push(module);
+    }
+    for feature in config.default_features.iter().flatten() {
+        if !config.apis.iter().flat_map(ApiConfig::modules).any(|m| m == feature) {
+            return Err(format!("default feature `{}` is not an API module", single_line(feature)));
+        }
     }
     let mut files = Vec::new();
     let specs: Vec<&str> = config.apis.iter().map(|a| a.spec_label.as_str()).collect();
@@ -168,11 +190,15 @@ pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String
     });
     for api in &config.apis {
         let header = format!("// {}", generated_marker(&config.command, &format!("from {}", api.spec_label)));
-        let out = emit::emit_api(&api.api, &api.module, &header)?;
+        let out = emit::emit_api(&api.api, &api.module, &api.editions, &header)?;
         let dir = PathBuf::from("src").join(&api.module);
         files.push(GeneratedFile { path: dir.join("mod.rs"), contents: out.module });
         files.push(GeneratedFile { path: dir.join("models.rs"), contents: out.models });
         files.push(GeneratedFile { path: dir.join("builders.rs"), contents: out.builders });
+        for edition in &api.editions {
+            let contents = emit::emit_edition(&api.api, &api.module, edition, &header)?;
+            files.push(GeneratedFile { path: PathBuf::from("src").join(&edition.module).join("mod.rs"), contents });
+        }
     }
     if config.include_runtime {
         for (name, source) in RUNTIME_FILES {
@@ -214,10 +240,14 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
     out += "categories = [\"api-bindings\", \"web-programming::http-client\"]\n";
     if config.features {
         out += "\n[features]\n";
-        let defaults: Vec<String> = config.apis.iter().map(|a| toml_string(&a.module)).collect();
+        let all: Vec<&str> = config.apis.iter().flat_map(ApiConfig::modules).collect();
+        let defaults: Vec<String> = match &config.default_features {
+            Some(list) => list.iter().map(|m| toml_string(m)).collect(),
+            None => all.iter().map(|m| toml_string(m)).collect(),
+        };
         out += &format!("default = [{}]\n", defaults.join(", "));
-        for api in &config.apis {
-            out += &format!("{} = []\n", api.module);
+        for module in all {
+            out += &format!("{module} = []\n");
         }
     }
     out += "\n[dependencies]\n";
@@ -247,6 +277,21 @@ fn readme(config: &CrateConfig, marker: &str) -> String {
     for api in &config.apis {
         let (title, version) = (markdown_inline(&api.api.title), markdown_inline(&api.api.version));
         out += &format!("| `{}` | {title} | {version} | {} |\n", api.module, api.api.operations.len());
+        for e in &api.editions {
+            let place = if e.base_path.is_empty() { "/".to_owned() } else { markdown_inline(&e.base_path) };
+            let suffix = if e.operation_id_suffix.is_empty() {
+                String::new()
+            } else {
+                format!(", operation ids ending in `{}`", markdown_inline(&e.operation_id_suffix))
+            };
+            let paths = e.path_version.as_ref().map(|v| format!(", `/{}` after each path's first segment", markdown_inline(v))).unwrap_or_default();
+            out += &format!(
+                "| `{}` | the `{}` operations and types at `{place}`{paths}{suffix} | | {} |\n",
+                e.module,
+                api.module,
+                api.api.operations.len()
+            );
+        }
     }
     out += "\nEvery operation is a method on the module's `Client` returning a request builder:\n";
     out += "set optional parameters, then `.send().await`. Errors carry the status, the\n";
@@ -286,24 +331,37 @@ fn lib_rs(config: &CrateConfig) -> TokenStream {
         }
     }
     let docs = lines.iter().map(|l| quote!(#![doc = #l]));
-    let modules = config.apis.iter().map(|api| {
-        let module = format_ident!("{}", api.module);
-        let feature = &api.module;
-        let cfg = if config.features { quote!(#[cfg(feature = #feature)]) } else { quote!() };
-        quote! { #cfg pub mod #module; }
+    let cfg = |features: Vec<&str>| match (config.features, features.as_slice()) {
+        (false, _) => quote!(),
+        (true, [one]) => quote!(#[cfg(feature = #one)]),
+        (true, many) => quote!(#[cfg(any(#(feature = #many),*))]),
+    };
+    let modules = config.apis.iter().flat_map(|api| {
+        // A module serving several editions compiles when any of them is on.
+        let home = format_ident!("{}", api.module);
+        let home_cfg = cfg(api.modules().collect());
+        let editions = api.editions.iter().map(|e| {
+            let module = format_ident!("{}", e.module);
+            let cfg = cfg(vec![e.module.as_str()]);
+            quote! { #cfg pub mod #module; }
+        });
+        std::iter::once(quote! { #home_cfg pub mod #home; }).chain(editions).collect::<Vec<_>>()
     });
-    let accessors = config.apis.iter().map(|api| {
-        let module = format_ident!("{}", api.module);
-        let feature = &api.module;
-        let cfg = if config.features { quote!(#[cfg(feature = #feature)]) } else { quote!() };
-        let doc = format!(" The {} operations ({}), sharing this connection.", api.module, markdown_inline(&api.api.title));
-        quote! {
-            #cfg
-            #[doc = #doc]
-            pub fn #module(&self) -> #module::Client {
-                #module::Client::from_runtime(self.clone())
-            }
-        }
+    let accessors = config.apis.iter().flat_map(|api| {
+        api.modules()
+            .map(|m| {
+                let module = format_ident!("{}", m);
+                let cfg = cfg(vec![m]);
+                let doc = format!(" The {m} operations ({}), sharing this connection.", markdown_inline(&api.api.title));
+                quote! {
+                    #cfg
+                    #[doc = #doc]
+                    pub fn #module(&self) -> #module::Client {
+                        #module::Client::from_runtime(self.clone())
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
     });
     let hand_written = config.hand_written_modules.iter().map(|m| {
         let module = format_ident!("{}", m);

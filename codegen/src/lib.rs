@@ -15,6 +15,7 @@
 //! and `emit/operations.rs`.
 
 pub mod bundle;
+pub mod edition;
 pub mod emit;
 pub mod error;
 pub mod ir;

@@ -16,9 +16,11 @@ pub fn export_poll_policy() -> PollPolicy {
     }
 }
 
-#[cfg(any(feature = "beta", feature = "v2025"))]
+#[cfg(any(feature = "beta", feature = "v2024", feature = "v2025", feature = "v2026", feature = "v1"))]
 macro_rules! export_job {
-    ($module:ident) => {
+    // `$op`: the operation id the client's API uses for one named in the
+    // module's spec (an edition such as `v1` names them differently).
+    ($module:ident, $op:expr) => {
         impl crate::$module::Client {
             /// Export a potential role as a zip archive in one call: start the
             /// asynchronous export, poll its status with backoff until it
@@ -41,9 +43,9 @@ macro_rules! export_job {
 
                 let started = self.export_role_mining_potential_role_async(session_id, potential_role_id).body(request).send().await?;
                 let export_id = started.export_id.ok_or_else(|| {
-                    Error::Job(JobError::new("exportRoleMiningPotentialRoleAsync", "the server started an export but sent no exportId"))
+                    Error::Job(JobError::new($op(self, "exportRoleMiningPotentialRoleAsync"), "the server started an export but sent no exportId"))
                 })?;
-                let status_op = "exportRoleMiningPotentialRoleStatus";
+                let status_op = $op(self, "exportRoleMiningPotentialRoleStatus");
                 crate::runtime::poll_until(status_op, policy, || async {
                     let status = self.export_role_mining_potential_role_status(session_id, potential_role_id, export_id.as_str()).send().await?;
                     match status.status {
@@ -60,6 +62,8 @@ macro_rules! export_job {
 }
 
 #[cfg(feature = "beta")]
-export_job!(beta);
-#[cfg(feature = "v2025")]
-export_job!(v2025);
+export_job!(beta, |_: &crate::beta::Client, id: &'static str| id);
+// One impl serves v2024, v2025, v2026 and v1: their clients dereference to
+// the v2025 client, which knows its edition's operation ids.
+#[cfg(any(feature = "v2024", feature = "v2025", feature = "v2026", feature = "v1"))]
+export_job!(v2025, |client: &crate::v2025::Client, id: &'static str| client.edition().operation_id(id).unwrap_or(id));

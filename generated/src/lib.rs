@@ -23,8 +23,17 @@ pub mod jobs;
 #[cfg(feature = "beta")]
 pub mod beta;
 
-#[cfg(feature = "v2025")]
+#[cfg(any(feature = "v2025", feature = "v2024", feature = "v2026", feature = "v1"))]
 pub mod v2025;
+
+#[cfg(feature = "v2024")]
+pub mod v2024;
+
+#[cfg(feature = "v2026")]
+pub mod v2026;
+
+#[cfg(feature = "v1")]
+pub mod v1;
 
 pub use runtime::{Client, ClientBuilder, ConfigError, SecretString};
 
@@ -39,5 +48,23 @@ impl runtime::Client {
     /// The v2025 operations (SailPoint IAI Role Mining API (v2025)), sharing this connection.
     pub fn v2025(&self) -> v2025::Client {
         v2025::Client::from_runtime(self.clone())
+    }
+
+    #[cfg(feature = "v2024")]
+    /// The v2024 operations (SailPoint IAI Role Mining API (v2025)), sharing this connection.
+    pub fn v2024(&self) -> v2024::Client {
+        v2024::Client::from_runtime(self.clone())
+    }
+
+    #[cfg(feature = "v2026")]
+    /// The v2026 operations (SailPoint IAI Role Mining API (v2025)), sharing this connection.
+    pub fn v2026(&self) -> v2026::Client {
+        v2026::Client::from_runtime(self.clone())
+    }
+
+    #[cfg(feature = "v1")]
+    /// The v1 operations (SailPoint IAI Role Mining API (v2025)), sharing this connection.
+    pub fn v1(&self) -> v1::Client {
+        v1::Client::from_runtime(self.clone())
     }
 }

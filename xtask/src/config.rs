@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use sailpoint_codegen::edition::Edition;
 use sailpoint_codegen::krate::{ApiConfig, CrateConfig};
 use sailpoint_codegen::Warning;
 use serde::Deserialize;
@@ -17,6 +18,7 @@ struct CrateFile {
     #[serde(default)]
     benches: Vec<String>,
     package: Package,
+    features: Option<Features>,
     api: Vec<ApiEntry>,
     #[serde(rename = "dev-dependencies")]
     dev_dependencies: Option<toml::Table>,
@@ -36,9 +38,39 @@ struct Package {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Features {
+    default: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ApiEntry {
     module: String,
     spec: String,
+    /// The same operations served elsewhere (see `sailpoint_codegen::edition`).
+    #[serde(default)]
+    edition: Vec<EditionEntry>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct EditionEntry {
+    module: String,
+    base_path: String,
+    path_version: Option<String>,
+    #[serde(default)]
+    operation_id_suffix: String,
+}
+
+impl EditionEntry {
+    fn edition(&self) -> Edition {
+        Edition {
+            module: self.module.clone(),
+            base_path: self.base_path.clone(),
+            path_version: self.path_version.clone(),
+            operation_id_suffix: self.operation_id_suffix.clone(),
+        }
+    }
 }
 
 fn read_crate_file(root: &Path) -> Result<CrateFile, String> {
@@ -51,13 +83,31 @@ fn read_crate_file(root: &Path) -> Result<CrateFile, String> {
 pub struct CrateSummary {
     /// `[package] version`.
     pub version: String,
-    /// `(module, spec file name)` of every `[[api]]`, e.g. `("beta", "role-mining.beta.yaml")`.
-    pub apis: Vec<(String, String)>,
+    /// Every module of the crate: each `[[api]]` and each of its editions.
+    pub apis: Vec<Target>,
+}
+
+/// One module of the crate and where its API comes from.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `beta`, `v2024`, `v1`, ...
+    pub module: String,
+    /// The spec file under `spec/` that describes it (for an edition, the
+    /// spec of the module whose code serves it).
+    pub spec: String,
+    /// For an edition: how it differs from what the spec describes.
+    pub edition: Option<Edition>,
 }
 
 pub fn crate_summary(root: &Path) -> Result<CrateSummary, String> {
     let file = read_crate_file(root)?;
-    let apis = file.api.into_iter().map(|a| (a.module, a.spec)).collect();
+    let mut apis = Vec::new();
+    for a in file.api {
+        for e in &a.edition {
+            apis.push(Target { module: e.module.clone(), spec: a.spec.clone(), edition: Some(e.edition()) });
+        }
+        apis.insert(apis.len() - a.edition.len(), Target { module: a.module, spec: a.spec, edition: None });
+    }
     Ok(CrateSummary { version: file.package.version, apis })
 }
 
@@ -80,7 +130,8 @@ pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<Crate
                 w.location.file = stripped.to_path_buf();
             }
         }
-        apis.push(ApiConfig { module: entry.module, spec_label: relative.display().to_string(), api });
+        let editions = entry.edition.iter().map(EditionEntry::edition).collect();
+        apis.push(ApiConfig { module: entry.module, spec_label: relative.display().to_string(), api, editions });
     }
     // One `name = value` line each, so values stay inline tables.
     let dev_dependencies =
@@ -97,6 +148,7 @@ pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<Crate
         benches: file.benches,
         include_runtime: false,
         features: true,
+        default_features: file.features.map(|f| f.default),
         dev_dependencies,
         command: GENERATE_COMMAND.to_owned(),
     })

@@ -288,12 +288,24 @@ fn multi_file_upstream_loads() {
     );
     assert!(stdout.contains("version bump: ") && stdout.contains("(breaking)"), "{stdout}");
 
-    // Its servers carry no version and info.version is `v1`: no default.
+    // Its servers carry no version and info.version is `v1`: our `v1`
+    // edition (the v2025 spec at per-resource paths) is picked, and matches.
     let output = xtask(&["spec-diff", "--upstream", root_arg, "--ref-root", apis_arg]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("spec/role-mining.v2025.yaml as v1 (ours)") && stdout.contains("no differences"), "{stdout}");
+
+    // A document that names no version of ours asks for --ours.
+    let scratch = Scratch::new("no-version");
+    let mut doc = read(&workspace_root().join(BETA));
+    doc["servers"] = json!([{"url": "https://example.com/api"}]);
+    doc["info"]["version"] = json!("7.0");
+    let path = scratch.write_json("unknown.json", &doc);
+    let output = xtask(&["spec-diff", "--upstream", path.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("error: ") && stderr.contains("cannot tell which API version"), "{stderr}");
-    assert!(stderr.contains("--ours"), "{stderr}");
+    assert!(stderr.contains("--ours with one of beta, v2025, v2024, v2026, v1"), "{stderr}");
 }
 
 // --- forms that describe the same API -------------------------------------

@@ -9,6 +9,7 @@ mod rust_type;
 
 use proc_macro2::TokenStream;
 
+use crate::edition::Edition;
 use crate::ir::Api;
 
 pub use docs::render_markdown;
@@ -22,15 +23,21 @@ pub struct ApiFiles {
     pub builders: String,
 }
 
-/// Emit one API as a module named `module`. `header` is the first comment
-/// line of every file (the `@generated` marker).
-pub fn emit_api(api: &Api, module: &str, header: &str) -> Result<ApiFiles, String> {
+/// Emit one API as a module named `module`, also serving `editions` (see
+/// [`crate::edition`]). `header` is the first comment line of every file
+/// (the `@generated` marker).
+pub fn emit_api(api: &Api, module: &str, editions: &[Edition], header: &str) -> Result<ApiFiles, String> {
     let index = TypeIndex::new(&api.types);
     Ok(ApiFiles {
-        module: format(api::api_module(api, module), header, "mod.rs")?,
+        module: format(api::api_module(api, module, editions), header, "mod.rs")?,
         models: format(models::models(&api.types, &index), header, "models.rs")?,
-        builders: format(operations::builders(api, &index), header, "builders.rs")?,
+        builders: format(operations::builders(api, editions, &index), header, "builders.rs")?,
     })
+}
+
+/// The `mod.rs` of an edition served by `home_module`'s code.
+pub fn emit_edition(api: &Api, home_module: &str, edition: &Edition, header: &str) -> Result<String, String> {
+    format(api::edition_module(api, home_module, edition), header, "mod.rs")
 }
 
 /// Pretty-print tokens as a file, header first.

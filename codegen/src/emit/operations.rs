@@ -8,10 +8,13 @@ use quote::{format_ident, quote};
 
 use super::docs::docs;
 use super::rust_type::{ident, rust_type, Scope, TypeIndex};
+use crate::edition::Edition;
 use crate::ir::{Api, BodyKind, Operation, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
 use crate::text::code_span;
 
-pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
+/// `editions`: the other places this module's operations are served at
+/// (empty for an API served at one place).
+pub fn builders(api: &Api, editions: &[Edition], index: &TypeIndex<'_>) -> TokenStream {
     // Operations that map statuses to error bodies the same way share one decoder.
     let mut decoders: BTreeMap<String, (usize, TokenStream)> = BTreeMap::new();
     let mut decoder_of = Vec::new();
@@ -32,8 +35,8 @@ pub fn builders(api: &Api, index: &TypeIndex<'_>) -> TokenStream {
             }
         }
     });
-    let methods = api.operations.iter().map(client_method);
-    let builders = api.operations.iter().zip(&decoder_of).map(|(op, n)| builder(op, *n, index));
+    let methods = api.operations.iter().map(|op| client_method(op, editions));
+    let builders = api.operations.iter().zip(&decoder_of).map(|(op, n)| builder(op, *n, editions, index));
     quote! {
         #![allow(clippy::too_many_arguments)]
         #![allow(deprecated)]
@@ -114,12 +117,16 @@ fn body_input(ty: &TypeRef, kind: BodyKind) -> (TokenStream, TokenStream, TokenS
     }
 }
 
-fn operation_doc(op: &Operation, arguments: &[String]) -> TokenStream {
+fn operation_doc(op: &Operation, editions: &[Edition], arguments: &[String]) -> TokenStream {
     let mut extra = Vec::new();
     if let (Some(_), Some(d)) = (&op.summary, &op.doc) {
         extra.push(d.clone());
     }
     extra.push(format!("{} (operation {}).", code_span(&format!("{} {}", op.http_method, op.path)), code_span(&op.operation_id)));
+    for e in editions.iter().filter(|e| e.changes_routes()) {
+        let route = code_span(&format!("{} {}", op.http_method, e.path(&op.path)));
+        extra.push(format!("In `{}`: {route} (operation {}).", e.module, code_span(&e.operation_id(&op.operation_id))));
+    }
     if !arguments.is_empty() {
         extra.push("Arguments:".to_owned());
         extra.push(arguments.join("\n"));
@@ -132,7 +139,7 @@ fn operation_doc(op: &Operation, arguments: &[String]) -> TokenStream {
     docs(head, &extra)
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+fn client_method(op: &Operation, editions: &[Edition]) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut args = Vec::new();
@@ -165,7 +172,7 @@ fn client_method(op: &Operation) -> TokenStream {
             format!("- `body` ({}): {}", code_span(&b.content_type), b.doc.as_deref().unwrap_or("the request body.").trim())
         }))
         .collect();
-    let doc = operation_doc(op, &arg_docs);
+    let doc = operation_doc(op, editions, &arg_docs);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
     quote! {
         #doc
@@ -185,10 +192,9 @@ fn return_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream {
+fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeIndex<'_>) -> TokenStream {
     let name = ident(&op.builder_name);
     let method = &op.method_name;
-    let op_id = &op.operation_id;
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     let mut steps = Vec::new();
@@ -276,7 +282,6 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
         ResponseKind::Empty => quote!(self.send_raw().await?.empty().await),
     };
     let http_method = ident(&op.http_method);
-    let path = &op.path;
     let decoder = format_ident!("decode_error_{}", decoder);
     let doc = format!(" Request builder for [`Client::{method}`](super::Client::{method}).");
     let request = code_span(&format!("{} {}", op.http_method, op.path));
@@ -285,6 +290,7 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
         _ => format!(" Send {request} and decode the response."),
     };
     let mut_request = if steps.is_empty() { quote!() } else { quote!(mut) };
+    let route = route(op, editions);
     let paging = op.pagination.as_ref().map(pagination_methods);
     quote! {
         #[doc = #doc]
@@ -307,11 +313,12 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
             /// headers, and a body still to be read. Error statuses are
             /// still turned into [`super::Error`].
             pub async fn send_raw(self) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+                #route
                 let #mut_request request = crate::runtime::Request::new(
                     ::reqwest::Method::#http_method,
-                    #op_id,
-                    super::BASE_PATH,
-                    #path,
+                    operation_id,
+                    base_path,
+                    path,
                     #decoder,
                 );
                 #(#steps)*
@@ -329,6 +336,28 @@ fn builder(op: &Operation, decoder: usize, index: &TypeIndex<'_>) -> TokenStream
                 Box::pin(self.send())
             }
         }
+    }
+}
+
+/// Where the request goes: `operation_id`, `base_path` and `path` bindings.
+/// An API served at several places picks them by the client's edition.
+fn route(op: &Operation, editions: &[Edition]) -> TokenStream {
+    let (op_id, path) = (&op.operation_id, &op.path);
+    if editions.is_empty() {
+        return quote! { let (operation_id, base_path, path) = (#op_id, super::BASE_PATH, #path); };
+    }
+    let arms = editions.iter().filter(|e| e.changes_routes()).map(|e| {
+        let variant = format_ident!("{}", super::api::edition_variant(&e.module));
+        let (id, path) = (e.operation_id(op_id), e.path(path));
+        quote!(super::Edition::#variant => (#id, #path),)
+    });
+    quote! {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            #(#arms)*
+            _ => (#op_id, #path),
+        };
     }
 }
 

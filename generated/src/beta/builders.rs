@@ -682,11 +682,16 @@ impl GetRoleMiningSessions {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getRoleMiningSessions",
             super::BASE_PATH,
             "/role-mining-sessions",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.query("filters", self.filters.as_ref());
@@ -777,11 +782,16 @@ impl CreateRoleMiningSessions {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::POST,
+        let (operation_id, base_path, path) = (
             "createRoleMiningSessions",
             super::BASE_PATH,
             "/role-mining-sessions",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::POST,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         {
@@ -826,11 +836,16 @@ impl GetRoleMiningSession {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getRoleMiningSession",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_1,
         );
         request.path_param("sessionId", &self.session_id);
@@ -871,11 +886,16 @@ impl PatchRoleMiningSession {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::PATCH,
+        let (operation_id, base_path, path) = (
             "patchRoleMiningSession",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::PATCH,
+            operation_id,
+            base_path,
+            path,
             decode_error_2,
         );
         request.path_param("sessionId", &self.session_id);
@@ -921,11 +941,16 @@ impl GetRoleMiningSessionStatus {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getRoleMiningSessionStatus",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/status",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1008,11 +1033,16 @@ impl GetPotentialRoleSummaries {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getPotentialRoleSummaries",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-role-summaries",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1108,11 +1138,16 @@ impl GetPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1155,11 +1190,16 @@ impl PatchPotentialRoleSession {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::PATCH,
+        let (operation_id, base_path, path) = (
             "patchPotentialRoleSession",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::PATCH,
+            operation_id,
+            base_path,
+            path,
             decode_error_2,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1241,11 +1281,16 @@ impl GetPotentialRoleApplications {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getPotentialRoleApplications",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1375,11 +1420,16 @@ impl GetPotentialRoleEntitlements {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getPotentialRoleEntitlements",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1525,11 +1575,16 @@ impl GetEntitlementsPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getEntitlementsPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1628,11 +1683,16 @@ impl GetEntitlementDistributionPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getEntitlementDistributionPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1678,11 +1738,16 @@ impl UpdateEntitlementsPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::POST,
+        let (operation_id, base_path, path) = (
             "updateEntitlementsPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::POST,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1771,11 +1836,16 @@ impl GetIdentitiesPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getIdentitiesPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1863,11 +1933,16 @@ impl ExportRoleMiningPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "exportRoleMiningPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1924,11 +1999,16 @@ impl ExportRoleMiningPotentialRoleAsync {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::POST,
+        let (operation_id, base_path, path) = (
             "exportRoleMiningPotentialRoleAsync",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::POST,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1979,11 +2059,16 @@ impl ExportRoleMiningPotentialRoleStatus {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "exportRoleMiningPotentialRoleStatus",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2032,11 +2117,16 @@ impl DownloadRoleMiningPotentialRoleZip {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "downloadRoleMiningPotentialRoleZip",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2112,11 +2202,16 @@ impl CreatePotentialRoleProvisionRequest {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::POST,
+        let (operation_id, base_path, path) = (
             "createPotentialRoleProvisionRequest",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::POST,
+            operation_id,
+            base_path,
+            path,
             decode_error_4,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2210,11 +2305,16 @@ impl GetExcludedEntitlementsPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getExcludedEntitlementsPotentialRole",
             super::BASE_PATH,
             "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2344,11 +2444,16 @@ impl GetAllPotentialRoleSummaries {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getAllPotentialRoleSummaries",
             super::BASE_PATH,
             "/role-mining-potential-roles",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.query("sorters", self.sorters.as_ref());
@@ -2442,11 +2547,16 @@ impl GetRoleMiningPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getRoleMiningPotentialRole",
             super::BASE_PATH,
             "/role-mining-potential-roles/{potentialRoleId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
@@ -2487,11 +2597,16 @@ impl PatchRoleMiningPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::PATCH,
+        let (operation_id, base_path, path) = (
             "patchRoleMiningPotentialRole",
             super::BASE_PATH,
             "/role-mining-potential-roles/{potentialRoleId}",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::PATCH,
+            operation_id,
+            base_path,
+            path,
             decode_error_2,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
@@ -2570,11 +2685,16 @@ impl GetSavedPotentialRoles {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getSavedPotentialRoles",
             super::BASE_PATH,
             "/role-mining-potential-roles/saved",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.query("sorters", self.sorters.as_ref());
@@ -2702,11 +2822,16 @@ impl GetPotentialRoleSourceIdentityUsage {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
-        let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+        let (operation_id, base_path, path) = (
             "getPotentialRoleSourceIdentityUsage",
             super::BASE_PATH,
             "/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+        );
+        let mut request = crate::runtime::Request::new(
+            ::reqwest::Method::GET,
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);

@@ -9,6 +9,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions` (operation `getRoleMiningSessions`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1` (operation `getRoleMiningSessionsV1`).
+    ///
     /// Returns a [`GetRoleMiningSessions`] request builder: set optional parameters, then `.send().await` (or `.await` it directly).
     pub fn get_role_mining_sessions(&self) -> GetRoleMiningSessions {
         GetRoleMiningSessions {
@@ -26,6 +28,8 @@ impl super::Client {
     /// Starts a role mining session over the given identity scope with the given thresholds.
     ///
     /// `POST /role-mining-sessions` (operation `createRoleMiningSessions`).
+    ///
+    /// In `v1`: `POST /role-mining-sessions/v1` (operation `createRoleMiningSessionsV1`).
     ///
     /// Arguments:
     ///
@@ -48,6 +52,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}` (operation `getRoleMiningSession`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}` (operation `getRoleMiningSessionV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -68,6 +74,8 @@ impl super::Client {
     /// Applies JSON Patch operations to a session (pruneThreshold, minNumIdentitiesInPotentialRole, saved, name); threshold changes cause its potential roles to be recomputed.
     ///
     /// `PATCH /role-mining-sessions/{sessionId}` (operation `patchRoleMiningSession`).
+    ///
+    /// In `v1`: `PATCH /role-mining-sessions/v1/{sessionId}` (operation `patchRoleMiningSessionV1`).
     ///
     /// Arguments:
     ///
@@ -93,6 +101,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}/status` (operation `getRoleMiningSessionStatus`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/status` (operation `getRoleMiningSessionStatusV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -113,6 +123,8 @@ impl super::Client {
     /// Lists summaries of the potential roles found by one role mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries` (operation `getPotentialRoleSummaries`).
+    ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-role-summaries` (operation `getPotentialRoleSummariesV1`).
     ///
     /// Arguments:
     ///
@@ -140,6 +152,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `getPotentialRole`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `getPotentialRoleV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -163,6 +177,8 @@ impl super::Client {
     /// Applies JSON Patch remove/replace operations to a potential role addressed through its session; only description, name and saved are writable.
     ///
     /// `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `patchPotentialRoleSession`).
+    ///
+    /// In `v1`: `PATCH /role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}` (operation `patchPotentialRoleSessionV1`).
     ///
     /// Arguments:
     ///
@@ -190,6 +206,8 @@ impl super::Client {
     /// Lists the applications involved in a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` (operation `getPotentialRoleApplications`).
+    ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` (operation `getPotentialRoleApplicationsV1`).
     ///
     /// Arguments:
     ///
@@ -219,6 +237,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` (operation `getPotentialRoleEntitlements`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` (operation `getPotentialRoleEntitlementsV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -246,6 +266,8 @@ impl super::Client {
     /// Lists a potential role's entitlements together with their popularity figures.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` (operation `getEntitlementsPotentialRole`).
+    ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` (operation `getEntitlementsPotentialRoleV1`).
     ///
     /// Arguments:
     ///
@@ -277,6 +299,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` (operation `getEntitlementDistributionPotentialRole`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` (operation `getEntitlementDistributionPotentialRoleV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -301,6 +325,8 @@ impl super::Client {
     /// Adds entitlements to, or takes them off, the exclusion list of a potential role.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` (operation `updateEntitlementsPotentialRole`).
+    ///
+    /// In `v1`: `POST /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` (operation `updateEntitlementsPotentialRoleV1`).
     ///
     /// Arguments:
     ///
@@ -328,6 +354,8 @@ impl super::Client {
     /// Lists the identities that belong to a potential role of a mining session.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` (operation `getIdentitiesPotentialRole`).
+    ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/identities` (operation `getIdentitiesPotentialRoleV1`).
     ///
     /// Arguments:
     ///
@@ -358,6 +386,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` (operation `exportRoleMiningPotentialRole`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export` (operation `exportRoleMiningPotentialRoleV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -381,6 +411,8 @@ impl super::Client {
     /// Queues a job that packs a potential role's identities and entitlements into a zip archive stored in S3 for later download.
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` (operation `exportRoleMiningPotentialRoleAsync`).
+    ///
+    /// In `v1`: `POST /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async` (operation `exportRoleMiningPotentialRoleAsyncV1`).
     ///
     /// Arguments:
     ///
@@ -406,6 +438,8 @@ impl super::Client {
     /// Reports the current state of an asynchronous potential role export job.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` (operation `exportRoleMiningPotentialRoleStatus`).
+    ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` (operation `exportRoleMiningPotentialRoleStatusV1`).
     ///
     /// Arguments:
     ///
@@ -434,6 +468,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` (operation `downloadRoleMiningPotentialRoleZip`).
     ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` (operation `downloadRoleMiningPotentialRoleZipV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -461,6 +497,8 @@ impl super::Client {
     ///
     /// `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` (operation `createPotentialRoleProvisionRequest`).
     ///
+    /// In `v1`: `POST /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/provision` (operation `createPotentialRoleProvisionRequestV1`).
+    ///
     /// Arguments:
     ///
     /// - `session_id`: Identifier of the role mining session.
@@ -487,6 +525,8 @@ impl super::Client {
     /// Lists the entitlements on a potential role's exclusion list.
     ///
     /// `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` (operation `getExcludedEntitlementsPotentialRole`).
+    ///
+    /// In `v1`: `GET /role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` (operation `getExcludedEntitlementsPotentialRoleV1`).
     ///
     /// Arguments:
     ///
@@ -517,6 +557,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-potential-roles` (operation `getAllPotentialRoleSummaries`).
     ///
+    /// In `v1`: `GET /role-mining-potential-roles/v1` (operation `getAllPotentialRoleSummariesV1`).
+    ///
     /// Returns a [`GetAllPotentialRoleSummaries`] request builder: set optional parameters, then `.send().await` (or `.await` it directly).
     pub fn get_all_potential_role_summaries(&self) -> GetAllPotentialRoleSummaries {
         GetAllPotentialRoleSummaries {
@@ -534,6 +576,8 @@ impl super::Client {
     /// Returns one potential role, looked up by its identifier alone.
     ///
     /// `GET /role-mining-potential-roles/{potentialRoleId}` (operation `getRoleMiningPotentialRole`).
+    ///
+    /// In `v1`: `GET /role-mining-potential-roles/v1/{potentialRoleId}` (operation `getRoleMiningPotentialRoleV1`).
     ///
     /// Arguments:
     ///
@@ -555,6 +599,8 @@ impl super::Client {
     /// Applies JSON Patch remove/replace operations to a potential role; only description, name and saved are writable.
     ///
     /// `PATCH /role-mining-potential-roles/{potentialRoleId}` (operation `patchPotentialRole`).
+    ///
+    /// In `v1`: `PATCH /role-mining-potential-roles/v1/{potentialRoleId}` (operation `patchPotentialRoleV1`).
     ///
     /// Arguments:
     ///
@@ -580,6 +626,8 @@ impl super::Client {
     ///
     /// `GET /role-mining-potential-roles/saved` (operation `getSavedPotentialRoles`).
     ///
+    /// In `v1`: `GET /role-mining-potential-roles/v1/saved` (operation `getSavedPotentialRolesV1`).
+    ///
     /// Returns a [`GetSavedPotentialRoles`] request builder: set optional parameters, then `.send().await` (or `.await` it directly).
     pub fn get_saved_potential_roles(&self) -> GetSavedPotentialRoles {
         GetSavedPotentialRoles {
@@ -596,6 +644,8 @@ impl super::Client {
     /// For each identity in a potential role, returns on how many of the past 90 days it used the given source.
     ///
     /// `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` (operation `getPotentialRoleSourceIdentityUsage`).
+    ///
+    /// In `v1`: `GET /role-mining-potential-roles/v1/{potentialRoleId}/sources/{sourceId}/identityUsage` (operation `getPotentialRoleSourceIdentityUsageV1`).
     ///
     /// Arguments:
     ///
@@ -682,11 +732,17 @@ impl GetRoleMiningSessions {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => ("getRoleMiningSessionsV1", "/role-mining-sessions/v1"),
+            _ => ("getRoleMiningSessions", "/role-mining-sessions"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getRoleMiningSessions",
-            super::BASE_PATH,
-            "/role-mining-sessions",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.query("filters", self.filters.as_ref());
@@ -775,11 +831,19 @@ impl CreateRoleMiningSessions {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                ("createRoleMiningSessionsV1", "/role-mining-sessions/v1")
+            }
+            _ => ("createRoleMiningSessions", "/role-mining-sessions"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
-            "createRoleMiningSessions",
-            super::BASE_PATH,
-            "/role-mining-sessions",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.header("X-SailPoint-Experimental", Some("true"));
@@ -825,11 +889,19 @@ impl GetRoleMiningSession {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                ("getRoleMiningSessionV1", "/role-mining-sessions/v1/{sessionId}")
+            }
+            _ => ("getRoleMiningSession", "/role-mining-sessions/{sessionId}"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getRoleMiningSession",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_1,
         );
         request.path_param("sessionId", &self.session_id);
@@ -871,11 +943,19 @@ impl PatchRoleMiningSession {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                ("patchRoleMiningSessionV1", "/role-mining-sessions/v1/{sessionId}")
+            }
+            _ => ("patchRoleMiningSession", "/role-mining-sessions/{sessionId}"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
-            "patchRoleMiningSession",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_2,
         );
         request.path_param("sessionId", &self.session_id);
@@ -922,11 +1002,27 @@ impl GetRoleMiningSessionStatus {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getRoleMiningSessionStatusV1",
+                    "/role-mining-sessions/v1/{sessionId}/status",
+                )
+            }
+            _ => {
+                (
+                    "getRoleMiningSessionStatus",
+                    "/role-mining-sessions/{sessionId}/status",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getRoleMiningSessionStatus",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/status",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1010,11 +1106,27 @@ impl GetPotentialRoleSummaries {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getPotentialRoleSummariesV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries",
+                )
+            }
+            _ => {
+                (
+                    "getPotentialRoleSummaries",
+                    "/role-mining-sessions/{sessionId}/potential-role-summaries",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getPotentialRoleSummaries",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-role-summaries",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1111,11 +1223,27 @@ impl GetPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}",
+                )
+            }
+            _ => {
+                (
+                    "getPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1159,11 +1287,27 @@ impl PatchPotentialRoleSession {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "patchPotentialRoleSessionV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}",
+                )
+            }
+            _ => {
+                (
+                    "patchPotentialRoleSession",
+                    "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
-            "patchPotentialRoleSession",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_2,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1246,11 +1390,27 @@ impl GetPotentialRoleApplications {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getPotentialRoleApplicationsV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+                )
+            }
+            _ => {
+                (
+                    "getPotentialRoleApplications",
+                    "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getPotentialRoleApplications",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1381,11 +1541,27 @@ impl GetPotentialRoleEntitlements {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getPotentialRoleEntitlementsV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+                )
+            }
+            _ => {
+                (
+                    "getPotentialRoleEntitlements",
+                    "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getPotentialRoleEntitlements",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1532,11 +1708,27 @@ impl GetEntitlementsPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getEntitlementsPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+                )
+            }
+            _ => {
+                (
+                    "getEntitlementsPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getEntitlementsPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1636,11 +1828,27 @@ impl GetEntitlementDistributionPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getEntitlementDistributionPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+                )
+            }
+            _ => {
+                (
+                    "getEntitlementDistributionPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getEntitlementDistributionPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1687,11 +1895,27 @@ impl UpdateEntitlementsPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "updateEntitlementsPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+                )
+            }
+            _ => {
+                (
+                    "updateEntitlementsPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
-            "updateEntitlementsPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1781,11 +2005,27 @@ impl GetIdentitiesPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getIdentitiesPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/identities",
+                )
+            }
+            _ => {
+                (
+                    "getIdentitiesPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getIdentitiesPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1874,11 +2114,27 @@ impl ExportRoleMiningPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "exportRoleMiningPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export",
+                )
+            }
+            _ => {
+                (
+                    "exportRoleMiningPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "exportRoleMiningPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1936,11 +2192,27 @@ impl ExportRoleMiningPotentialRoleAsync {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "exportRoleMiningPotentialRoleAsyncV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+                )
+            }
+            _ => {
+                (
+                    "exportRoleMiningPotentialRoleAsync",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
-            "exportRoleMiningPotentialRoleAsync",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -1992,11 +2264,27 @@ impl ExportRoleMiningPotentialRoleStatus {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "exportRoleMiningPotentialRoleStatusV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+                )
+            }
+            _ => {
+                (
+                    "exportRoleMiningPotentialRoleStatus",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "exportRoleMiningPotentialRoleStatus",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2046,11 +2334,27 @@ impl DownloadRoleMiningPotentialRoleZip {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "downloadRoleMiningPotentialRoleZipV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+                )
+            }
+            _ => {
+                (
+                    "downloadRoleMiningPotentialRoleZip",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "downloadRoleMiningPotentialRoleZip",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2127,11 +2431,27 @@ impl CreatePotentialRoleProvisionRequest {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "createPotentialRoleProvisionRequestV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/provision",
+                )
+            }
+            _ => {
+                (
+                    "createPotentialRoleProvisionRequest",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::POST,
-            "createPotentialRoleProvisionRequest",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+            operation_id,
+            base_path,
+            path,
             decode_error_4,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2226,11 +2546,27 @@ impl GetExcludedEntitlementsPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getExcludedEntitlementsPotentialRoleV1",
+                    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+                )
+            }
+            _ => {
+                (
+                    "getExcludedEntitlementsPotentialRole",
+                    "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getExcludedEntitlementsPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+            operation_id,
+            base_path,
+            path,
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
@@ -2361,11 +2697,19 @@ impl GetAllPotentialRoleSummaries {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                ("getAllPotentialRoleSummariesV1", "/role-mining-potential-roles/v1")
+            }
+            _ => ("getAllPotentialRoleSummaries", "/role-mining-potential-roles"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getAllPotentialRoleSummaries",
-            super::BASE_PATH,
-            "/role-mining-potential-roles",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.query("sorters", self.sorters.as_ref());
@@ -2460,11 +2804,27 @@ impl GetRoleMiningPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getRoleMiningPotentialRoleV1",
+                    "/role-mining-potential-roles/v1/{potentialRoleId}",
+                )
+            }
+            _ => {
+                (
+                    "getRoleMiningPotentialRole",
+                    "/role-mining-potential-roles/{potentialRoleId}",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getRoleMiningPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-potential-roles/{potentialRoleId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
@@ -2506,11 +2866,22 @@ impl PatchPotentialRole {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "patchPotentialRoleV1",
+                    "/role-mining-potential-roles/v1/{potentialRoleId}",
+                )
+            }
+            _ => ("patchPotentialRole", "/role-mining-potential-roles/{potentialRoleId}"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::PATCH,
-            "patchPotentialRole",
-            super::BASE_PATH,
-            "/role-mining-potential-roles/{potentialRoleId}",
+            operation_id,
+            base_path,
+            path,
             decode_error_2,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
@@ -2590,11 +2961,19 @@ impl GetSavedPotentialRoles {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                ("getSavedPotentialRolesV1", "/role-mining-potential-roles/v1/saved")
+            }
+            _ => ("getSavedPotentialRoles", "/role-mining-potential-roles/saved"),
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getSavedPotentialRoles",
-            super::BASE_PATH,
-            "/role-mining-potential-roles/saved",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.query("sorters", self.sorters.as_ref());
@@ -2723,11 +3102,27 @@ impl GetPotentialRoleSourceIdentityUsage {
     pub async fn send_raw(
         self,
     ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+        let edition = self.client.edition();
+        let base_path = edition.base_path();
+        let (operation_id, path) = match edition {
+            super::Edition::V1 => {
+                (
+                    "getPotentialRoleSourceIdentityUsageV1",
+                    "/role-mining-potential-roles/v1/{potentialRoleId}/sources/{sourceId}/identityUsage",
+                )
+            }
+            _ => {
+                (
+                    "getPotentialRoleSourceIdentityUsage",
+                    "/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+                )
+            }
+        };
         let mut request = crate::runtime::Request::new(
             ::reqwest::Method::GET,
-            "getPotentialRoleSourceIdentityUsage",
-            super::BASE_PATH,
-            "/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+            operation_id,
+            base_path,
+            path,
             decode_error_0,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);

@@ -36,11 +36,12 @@ pub enum ErrorBody {
 
 /// Client for the SailPoint IAI Role Mining API (v2025) operations.
 ///
-/// Build one with [`Client::new`], or share a connection with [`Client::v2025`](crate::Client::v2025).
+/// Build one with [`Client::new`] (the `v2025` edition) or [`Client::with_edition`].
 /// Cloning is cheap: clones share the connection pool and credentials.
 #[derive(Debug, Clone)]
 pub struct Client {
     runtime: crate::runtime::Client,
+    edition: Edition,
 }
 
 impl Client {
@@ -62,7 +63,20 @@ impl Client {
 
     /// Use an existing connection (see [`crate::runtime::ClientBuilder`]).
     pub fn from_runtime(runtime: crate::runtime::Client) -> Self {
-        Client { runtime }
+        Client {
+            runtime,
+            edition: Edition::V2025,
+        }
+    }
+
+    /// Use an existing connection for the given edition of the API.
+    pub fn with_edition(runtime: crate::runtime::Client, edition: Edition) -> Self {
+        Client { runtime, edition }
+    }
+
+    /// Where this client sends requests.
+    pub fn edition(&self) -> Edition {
+        self.edition
     }
 
     /// The underlying connection.
@@ -74,5 +88,202 @@ impl Client {
 impl From<crate::runtime::Client> for Client {
     fn from(runtime: crate::runtime::Client) -> Self {
         Client::from_runtime(runtime)
+    }
+}
+
+/// The places this module's operations are served at: each edition
+/// is a module of the crate (and a cargo feature) sharing these
+/// types and builders, with its own base path and routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Edition {
+    /// `v2025`: at `/v2025`.
+    V2025,
+    /// `v2024`: at `/v2024`.
+    V2024,
+    /// `v2026`: at `/v2026`.
+    V2026,
+    /// `v1`: at the host root, with `/v1` after each path's first segment, operation ids ending in `V1`.
+    V1,
+}
+
+impl Edition {
+    /// Path prefix of every operation in this edition.
+    pub const fn base_path(self) -> &'static str {
+        match self {
+            Edition::V2025 => "/v2025",
+            Edition::V2024 => "/v2024",
+            Edition::V2026 => "/v2026",
+            Edition::V1 => "",
+        }
+    }
+
+    /// The crate module (and cargo feature) of this edition.
+    pub const fn module(self) -> &'static str {
+        match self {
+            Edition::V2025 => "v2025",
+            Edition::V2024 => "v2024",
+            Edition::V2026 => "v2026",
+            Edition::V1 => "v1",
+        }
+    }
+
+    /// The operation id this edition uses for an operation named
+    /// `operation_id` in this module's docs; `None` for an unknown one.
+    pub fn operation_id(
+        self,
+        operation_id: &str,
+    ) -> ::std::option::Option<&'static str> {
+        match (self, operation_id) {
+            (Edition::V1, "getRoleMiningSessions") => {
+                ::std::option::Option::Some("getRoleMiningSessionsV1")
+            }
+            (Edition::V1, "createRoleMiningSessions") => {
+                ::std::option::Option::Some("createRoleMiningSessionsV1")
+            }
+            (Edition::V1, "getRoleMiningSession") => {
+                ::std::option::Option::Some("getRoleMiningSessionV1")
+            }
+            (Edition::V1, "patchRoleMiningSession") => {
+                ::std::option::Option::Some("patchRoleMiningSessionV1")
+            }
+            (Edition::V1, "getRoleMiningSessionStatus") => {
+                ::std::option::Option::Some("getRoleMiningSessionStatusV1")
+            }
+            (Edition::V1, "getPotentialRoleSummaries") => {
+                ::std::option::Option::Some("getPotentialRoleSummariesV1")
+            }
+            (Edition::V1, "getPotentialRole") => {
+                ::std::option::Option::Some("getPotentialRoleV1")
+            }
+            (Edition::V1, "patchPotentialRoleSession") => {
+                ::std::option::Option::Some("patchPotentialRoleSessionV1")
+            }
+            (Edition::V1, "getPotentialRoleApplications") => {
+                ::std::option::Option::Some("getPotentialRoleApplicationsV1")
+            }
+            (Edition::V1, "getPotentialRoleEntitlements") => {
+                ::std::option::Option::Some("getPotentialRoleEntitlementsV1")
+            }
+            (Edition::V1, "getEntitlementsPotentialRole") => {
+                ::std::option::Option::Some("getEntitlementsPotentialRoleV1")
+            }
+            (Edition::V1, "getEntitlementDistributionPotentialRole") => {
+                ::std::option::Option::Some("getEntitlementDistributionPotentialRoleV1")
+            }
+            (Edition::V1, "updateEntitlementsPotentialRole") => {
+                ::std::option::Option::Some("updateEntitlementsPotentialRoleV1")
+            }
+            (Edition::V1, "getIdentitiesPotentialRole") => {
+                ::std::option::Option::Some("getIdentitiesPotentialRoleV1")
+            }
+            (Edition::V1, "exportRoleMiningPotentialRole") => {
+                ::std::option::Option::Some("exportRoleMiningPotentialRoleV1")
+            }
+            (Edition::V1, "exportRoleMiningPotentialRoleAsync") => {
+                ::std::option::Option::Some("exportRoleMiningPotentialRoleAsyncV1")
+            }
+            (Edition::V1, "exportRoleMiningPotentialRoleStatus") => {
+                ::std::option::Option::Some("exportRoleMiningPotentialRoleStatusV1")
+            }
+            (Edition::V1, "downloadRoleMiningPotentialRoleZip") => {
+                ::std::option::Option::Some("downloadRoleMiningPotentialRoleZipV1")
+            }
+            (Edition::V1, "createPotentialRoleProvisionRequest") => {
+                ::std::option::Option::Some("createPotentialRoleProvisionRequestV1")
+            }
+            (Edition::V1, "getExcludedEntitlementsPotentialRole") => {
+                ::std::option::Option::Some("getExcludedEntitlementsPotentialRoleV1")
+            }
+            (Edition::V1, "getAllPotentialRoleSummaries") => {
+                ::std::option::Option::Some("getAllPotentialRoleSummariesV1")
+            }
+            (Edition::V1, "getRoleMiningPotentialRole") => {
+                ::std::option::Option::Some("getRoleMiningPotentialRoleV1")
+            }
+            (Edition::V1, "patchPotentialRole") => {
+                ::std::option::Option::Some("patchPotentialRoleV1")
+            }
+            (Edition::V1, "getSavedPotentialRoles") => {
+                ::std::option::Option::Some("getSavedPotentialRolesV1")
+            }
+            (Edition::V1, "getPotentialRoleSourceIdentityUsage") => {
+                ::std::option::Option::Some("getPotentialRoleSourceIdentityUsageV1")
+            }
+            (_, "getRoleMiningSessions") => {
+                ::std::option::Option::Some("getRoleMiningSessions")
+            }
+            (_, "createRoleMiningSessions") => {
+                ::std::option::Option::Some("createRoleMiningSessions")
+            }
+            (_, "getRoleMiningSession") => {
+                ::std::option::Option::Some("getRoleMiningSession")
+            }
+            (_, "patchRoleMiningSession") => {
+                ::std::option::Option::Some("patchRoleMiningSession")
+            }
+            (_, "getRoleMiningSessionStatus") => {
+                ::std::option::Option::Some("getRoleMiningSessionStatus")
+            }
+            (_, "getPotentialRoleSummaries") => {
+                ::std::option::Option::Some("getPotentialRoleSummaries")
+            }
+            (_, "getPotentialRole") => ::std::option::Option::Some("getPotentialRole"),
+            (_, "patchPotentialRoleSession") => {
+                ::std::option::Option::Some("patchPotentialRoleSession")
+            }
+            (_, "getPotentialRoleApplications") => {
+                ::std::option::Option::Some("getPotentialRoleApplications")
+            }
+            (_, "getPotentialRoleEntitlements") => {
+                ::std::option::Option::Some("getPotentialRoleEntitlements")
+            }
+            (_, "getEntitlementsPotentialRole") => {
+                ::std::option::Option::Some("getEntitlementsPotentialRole")
+            }
+            (_, "getEntitlementDistributionPotentialRole") => {
+                ::std::option::Option::Some("getEntitlementDistributionPotentialRole")
+            }
+            (_, "updateEntitlementsPotentialRole") => {
+                ::std::option::Option::Some("updateEntitlementsPotentialRole")
+            }
+            (_, "getIdentitiesPotentialRole") => {
+                ::std::option::Option::Some("getIdentitiesPotentialRole")
+            }
+            (_, "exportRoleMiningPotentialRole") => {
+                ::std::option::Option::Some("exportRoleMiningPotentialRole")
+            }
+            (_, "exportRoleMiningPotentialRoleAsync") => {
+                ::std::option::Option::Some("exportRoleMiningPotentialRoleAsync")
+            }
+            (_, "exportRoleMiningPotentialRoleStatus") => {
+                ::std::option::Option::Some("exportRoleMiningPotentialRoleStatus")
+            }
+            (_, "downloadRoleMiningPotentialRoleZip") => {
+                ::std::option::Option::Some("downloadRoleMiningPotentialRoleZip")
+            }
+            (_, "createPotentialRoleProvisionRequest") => {
+                ::std::option::Option::Some("createPotentialRoleProvisionRequest")
+            }
+            (_, "getExcludedEntitlementsPotentialRole") => {
+                ::std::option::Option::Some("getExcludedEntitlementsPotentialRole")
+            }
+            (_, "getAllPotentialRoleSummaries") => {
+                ::std::option::Option::Some("getAllPotentialRoleSummaries")
+            }
+            (_, "getRoleMiningPotentialRole") => {
+                ::std::option::Option::Some("getRoleMiningPotentialRole")
+            }
+            (_, "patchPotentialRole") => {
+                ::std::option::Option::Some("patchPotentialRole")
+            }
+            (_, "getSavedPotentialRoles") => {
+                ::std::option::Option::Some("getSavedPotentialRoles")
+            }
+            (_, "getPotentialRoleSourceIdentityUsage") => {
+                ::std::option::Option::Some("getPotentialRoleSourceIdentityUsage")
+            }
+            _ => ::std::option::Option::None,
+        }
     }
 }

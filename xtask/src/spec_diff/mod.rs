@@ -31,13 +31,15 @@ pub use engine::{Difference, Subject};
 pub use side::Side;
 pub use verdict::{next_version, Severity};
 
-use crate::config::crate_summary;
+use crate::config::{crate_summary, Target};
 
 /// Command line options of `spec-diff`.
 #[derive(Debug, Default, Clone)]
 pub struct Options {
     pub upstream: PathBuf,
-    /// Default: our spec for the upstream's API version.
+    /// A spec file, or a module of spec/crate.toml (`v1`, `v2024`: an
+    /// edition is its spec as the edition serves it). Default: our module
+    /// for the upstream's API version.
     pub ours: Option<PathBuf>,
     /// Compare only operations with this tag (for upstream's whole-API documents).
     pub tag: Option<String>,
@@ -103,15 +105,27 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
     let summary = crate_summary(root)?;
     let upstream_label = options.upstream.display().to_string();
     let mut upstream = Side::load(&options.upstream, options.ref_root.as_deref(), &mut warnings)?;
-    let (ours_path, ours_label) = match &options.ours {
-        Some(path) => (path.clone(), path.display().to_string()),
-        None => {
-            let spec = default_ours(&upstream, &options.upstream, &summary.apis)?;
-            (root.join("spec").join(&spec), format!("spec/{spec}"))
+    let module_name = options.ours.as_ref().and_then(|p| p.to_str()).filter(|p| summary.apis.iter().any(|t| t.module == *p));
+    let (ours_path, ours_label, target) = match (&options.ours, module_name) {
+        (_, Some(module)) => {
+            let target = summary.apis.iter().find(|t| t.module == module).cloned();
+            let target = target.ok_or_else(|| format!("no module `{module}` in spec/crate.toml"))?;
+            (root.join("spec").join(&target.spec), label(&target), Some(target))
+        }
+        (Some(path), None) => (path.clone(), path.display().to_string(), target_of(path, &summary.apis)),
+        (None, None) => {
+            let target = default_ours(&upstream, &options.upstream, &summary.apis)?;
+            (root.join("spec").join(&target.spec), label(&target), Some(target))
         }
     };
-    let module = module_of(&ours_path, &summary.apis);
     let mut ours = Side::load(&ours_path, None, &mut warnings)?;
+    let module = target.as_ref().map_or_else(|| "api".to_owned(), |t| t.module.clone());
+    if let Some(edition) = target.and_then(|t| t.edition) {
+        ours = Side::new(edition.apply(&ours.api));
+        let mut api = upstream.api;
+        edition.adopt_names(&mut api);
+        upstream = Side::new(api);
+    }
     if let Some(tag) = &options.tag {
         ours.retain_tag(tag, &ours_label)?;
         upstream.retain_tag(tag, &upstream_label)?;
@@ -124,6 +138,15 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, String> {
     let threshold = options.fail_on.unwrap_or(Severity::Additive);
     let failed = report.differences.iter().any(|d| d.severity >= threshold);
     Ok(Outcome { output, equal: report.differences.is_empty(), failed, warnings })
+}
+
+/// `spec/role-mining.v2025.yaml`, or for an edition
+/// `spec/role-mining.v2025.yaml as v1`.
+fn label(target: &Target) -> String {
+    match &target.edition {
+        Some(e) => format!("spec/{} as {}", target.spec, e.module),
+        None => format!("spec/{}", target.spec),
+    }
 }
 
 /// Load two files and list their differences (ours -> upstream), naming
@@ -150,36 +173,37 @@ pub fn compare_files_with(
     Ok(engine::diff(&ours_side, &up_side, rust::Items { module: module.to_owned() }))
 }
 
-/// The module of spec/crate.toml whose spec is this file (`beta`), else
-/// `api` (the module a standalone crate gets).
-fn module_of(spec: &Path, apis: &[(String, String)]) -> String {
+/// The module of spec/crate.toml whose spec is this file (`beta`); `None`
+/// for any other file (its items are named as in a standalone crate).
+fn target_of(spec: &Path, apis: &[Target]) -> Option<Target> {
     let file = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    apis.iter().find(|(_, s)| *s == file).map_or_else(|| "api".to_owned(), |(m, _)| m.clone())
+    apis.iter().find(|t| t.spec == file && t.edition.is_none()).cloned()
 }
 
-/// Which of our specs describes the same API version as `upstream`: the
-/// `[[api]]` of spec/crate.toml whose module name is the last segment of
-/// upstream's server URL (`.../beta`) or its `info.version` (`v2025`,
-/// `3.1.0-beta`).
-pub fn default_ours(upstream: &Side, upstream_path: &Path, apis: &[(String, String)]) -> Result<String, String> {
+/// Which of our modules describes the same API version as `upstream`: the
+/// module of spec/crate.toml (an `[[api]]` or one of its editions) named
+/// by the last segment of upstream's server URL (`.../beta`) or by its
+/// `info.version` (`v2025`, `v1`, `3.1.0-beta`).
+pub fn default_ours(upstream: &Side, upstream_path: &Path, apis: &[Target]) -> Result<Target, String> {
     let server = upstream.api.server_url.clone().unwrap_or_default();
     let segment = last_path_segment(&server);
     let version = upstream.api.version.clone();
-    let matches: Vec<&(String, String)> = apis
+    let matches: Vec<&Target> = apis
         .iter()
-        .filter(|(module, _)| {
+        .filter(|t| {
+            let module = t.module.as_str();
             segment.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(module))
                 || version.eq_ignore_ascii_case(module)
                 || version.to_ascii_lowercase().ends_with(&format!("-{}", module.to_ascii_lowercase()))
         })
         .collect();
-    if let [(_, spec)] = matches.as_slice() {
-        return Ok(spec.clone());
+    if let [target] = matches.as_slice() {
+        return Ok((*target).clone());
     }
-    let choices: Vec<String> = apis.iter().map(|(_, spec)| format!("spec/{spec}")).collect();
+    let choices: Vec<&str> = apis.iter().map(|t| t.module.as_str()).collect();
     let server = if server.is_empty() { "none".to_owned() } else { server };
     Err(format!(
-        "{}: cannot tell which API version this is (server: {server}; info.version: {}); pass --ours with one of {}",
+        "{}: cannot tell which API version this is (server: {server}; info.version: {}); pass --ours with one of {} or a spec file",
         upstream_path.display(),
         if version.is_empty() { "none" } else { &version },
         choices.join(", "),
