@@ -309,8 +309,12 @@ fn lib_rs(config: &CrateConfig) -> TokenStream {
         " on it returning a request builder. The [`runtime`] module holds the".to_owned(),
         " connection, request encoding, decoding and the error types.".to_owned(),
     ]);
-    if let Some(api) = first {
-        let module = &api.module;
+    // The example calls a module the default features turn on.
+    let example = match config.default_features.as_ref().and_then(|d| d.first()) {
+        Some(module) => config.apis.iter().find(|a| a.modules().any(|m| m == module)).map(|a| (a, module.as_str())),
+        None => first.map(|a| (a, a.module.as_str())),
+    };
+    if let Some((api, module)) = example {
         let example_op = api
             .api
             .operations

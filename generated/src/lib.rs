@@ -9,7 +9,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = sailpoint_role_mining::Client::new("https://acme.api.identitynow.com", "<token>")?;
-//! let result = client.beta().get_role_mining_sessions().send().await?;
+//! let result = client.v1().get_role_mining_sessions().send().await?;
 //! # let _ = result;
 //! # Ok(())
 //! # }

@@ -1,14 +1,15 @@
 //! `export_potential_role` (src/jobs.rs) end to end, for both API modules:
 //! start the export, poll its status until it succeeds, stream the zip; and
 //! the failure paths (job error, timeout, no export id).
-#![cfg(all(feature = "beta", feature = "v2025"))]
+#![cfg(all(feature = "beta", feature = "v2024", feature = "v2025", feature = "v2026", feature = "v1"))]
 
 mod support;
 
-/// The job tests for one API module, its base path, and the value its
-/// requests must carry in `X-SailPoint-Experimental` (`None`: absent).
+/// The job tests for one API module, where its sessions live, the value its
+/// requests must carry in `X-SailPoint-Experimental` (`None`: absent), and
+/// the suffix its operation ids carry (`V1`).
 macro_rules! export_job_tests {
-    ($api:ident, $base:literal, $experimental:expr) => {
+    ($api:ident, $sessions:literal, $experimental:expr, $suffix:literal) => {
         mod $api {
             use std::time::Duration;
 
@@ -24,10 +25,10 @@ macro_rules! export_job_tests {
             use crate::support::*;
 
             const EXPERIMENTAL: Option<&str> = $experimental;
-            const START: &str = concat!($base, "/role-mining-sessions/sess-1/potential-roles/role-2/export-async");
-            const STATUS: &str = concat!($base, "/role-mining-sessions/sess-1/potential-roles/role-2/export-async/exp-3");
+            const START: &str = concat!($sessions, "/sess-1/potential-roles/role-2/export-async");
+            const STATUS: &str = concat!($sessions, "/sess-1/potential-roles/role-2/export-async/exp-3");
             const DOWNLOAD: &str =
-                concat!($base, "/role-mining-sessions/sess-1/potential-roles/role-2/export-async/exp-3/download");
+                concat!($sessions, "/sess-1/potential-roles/role-2/export-async/exp-3/download");
             const ZIP: &[u8] = b"PK\x03\x04\x14\x00\x08\x00\xff\xfe\x00identities.csv";
 
             fn export_json(status: &str) -> serde_json::Value {
@@ -121,7 +122,7 @@ macro_rules! export_job_tests {
 
                 let err = api.export_potential_role("sess-1", "role-2", request(), &fast_polling()).await.unwrap_err();
                 let Error::Job(job) = &err else { panic!("expected Error::Job, got {err:?}") };
-                assert_eq!(job.operation_id, "exportRoleMiningPotentialRoleStatus");
+                assert_eq!(job.operation_id, concat!("exportRoleMiningPotentialRoleStatus", $suffix));
                 assert!(job.message.contains("exp-3"), "{}", job.message);
                 assert_eq!(counts(&server).await, (1, 2, 0), "no download after a failed job");
             }
@@ -138,7 +139,7 @@ macro_rules! export_job_tests {
                 let err = api.export_potential_role("sess-1", "role-2", request(), &policy).await.unwrap_err();
 
                 let Error::Timeout(timeout) = &err else { panic!("expected Error::Timeout, got {err:?}") };
-                assert_eq!(timeout.operation_id, "exportRoleMiningPotentialRoleStatus");
+                assert_eq!(timeout.operation_id, concat!("exportRoleMiningPotentialRoleStatus", $suffix));
                 assert!(timeout.after >= Duration::from_millis(300), "{:?}", timeout.after);
                 let (start, polls, download) = counts(&server).await;
                 assert_eq!((start, download), (1, 0));
@@ -152,12 +153,16 @@ macro_rules! export_job_tests {
 
                 let err = api.export_potential_role("sess-1", "role-2", request(), &fast_polling()).await.unwrap_err();
                 let Error::Job(job) = &err else { panic!("expected Error::Job, got {err:?}") };
-                assert_eq!(job.operation_id, "exportRoleMiningPotentialRoleAsync");
+                assert_eq!(job.operation_id, concat!("exportRoleMiningPotentialRoleAsync", $suffix));
                 assert_eq!(counts(&server).await, (1, 0, 0));
             }
         }
     };
 }
 
-export_job_tests!(beta, "/beta", None);
-export_job_tests!(v2025, "/v2025", Some("true"));
+export_job_tests!(beta, "/beta/role-mining-sessions", None, "");
+export_job_tests!(v2025, "/v2025/role-mining-sessions", Some("true"), "");
+export_job_tests!(v2024, "/v2024/role-mining-sessions", Some("true"), "");
+export_job_tests!(v2026, "/v2026/role-mining-sessions", Some("true"), "");
+// The per-resource API names its operations `...V1`; errors say so.
+export_job_tests!(v1, "/role-mining-sessions/v1", Some("true"), "V1");

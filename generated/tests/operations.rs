@@ -7,7 +7,7 @@
 //! own `#[tokio::test]` (`beta::get_potential_role`, `v2025::get_potential_role`,
 //! ...) so a failure names it. Where the modules differ the invocation passes
 //! the difference in, or adds tests of its own.
-#![cfg(all(feature = "beta", feature = "v2025"))]
+#![cfg(all(feature = "beta", feature = "v2024", feature = "v2025", feature = "v2026", feature = "v1"))]
 
 mod common;
 
@@ -163,6 +163,7 @@ macro_rules! operation_tests {
     (
         api: $api:ident,
         base: $base:literal,
+        version: $version:expr,
         experimental: $experimental:literal,
         patch_potential_role: $patch_potential_role:ident,
         $($module_only:item)*
@@ -184,7 +185,7 @@ macro_rules! operation_tests {
             use crate::*;
 
             async fn setup() -> (Harness, Client) {
-                let harness = Harness::start($base, $experimental).await;
+                let harness = Harness::start($base, $version, $experimental).await;
                 let client = Client::new(harness.uri(), TOKEN).expect("client");
                 (harness, client)
             }
@@ -882,7 +883,7 @@ macro_rules! operation_tests {
 
             #[tokio::test]
             async fn shared_connection_sends_the_same_requests() {
-                let h = Harness::start($base, $experimental).await;
+                let h = Harness::start($base, $version, $experimental).await;
                 let connection = sailpoint_role_mining::Client::new(h.uri(), TOKEN).expect("client");
                 h.expect("GET", &format!("/role-mining-sessions/{SESSION_SEG}/status"))
                     .respond(json_response(200, json!({"state": "CREATED"})))
@@ -900,7 +901,7 @@ macro_rules! operation_tests {
                     .respond(json_response(400, error_dto_json()))
                     .await;
                 let err = api.get_potential_role_summaries(SESSION_ID).filters("name xx \"a\"").send().await.unwrap_err();
-                assert_eq!(err.operation_id(), "getPotentialRoleSummaries");
+                assert_eq!(err.operation_id(), h.operation_id("getPotentialRoleSummaries"));
                 let runtime::Error::Api(api_err) = &err else { panic!("expected Error::Api, got {err:?}") };
                 assert_eq!(api_err.status, 400);
                 let Some(ErrorBody::ErrorResponseDto(dto)) = &api_err.body else {
@@ -1030,7 +1031,7 @@ macro_rules! operation_tests {
                 let runtime::Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
                 assert_eq!(decode.path, "[1].identityCount");
                 assert_eq!(decode.status, 200);
-                assert_eq!(decode.operation_id, "getEntitlementsPotentialRole");
+                assert_eq!(decode.operation_id, h.operation_id("getEntitlementsPotentialRole"));
                 assert!(decode.body_excerpt.contains("\"many\""), "{}", decode.body_excerpt);
                 h.verify().await;
             }
@@ -1043,7 +1044,7 @@ macro_rules! operation_tests {
                 for bad in ["..", ".", ""] {
                     let err = api.get_potential_role(SESSION_ID, bad).send().await.unwrap_err();
                     let runtime::Error::Request(request_err) = &err else { panic!("{bad:?}: expected Error::Request, got {err:?}") };
-                    assert_eq!(request_err.operation_id, "getPotentialRole");
+                    assert_eq!(request_err.operation_id, h.operation_id("getPotentialRole"));
                     assert!(request_err.message.contains("potentialRoleId"), "{bad:?}: {}", request_err.message);
                 }
                 let err = api.get_role_mining_session("..").send().await.unwrap_err();
@@ -1069,6 +1070,7 @@ macro_rules! operation_tests {
 operation_tests! {
     api: beta,
     base: "/beta",
+    version: None,
     experimental: false,
     patch_potential_role: patch_role_mining_potential_role,
 
@@ -1104,60 +1106,74 @@ operation_tests! {
     }
 }
 
-operation_tests! {
-    api: v2025,
-    base: "/v2025",
-    experimental: true,
-    patch_potential_role: patch_potential_role,
+/// v2024, v2025, v2026 and the per-resource v1 are one API shape (the v2025
+/// module's code at four places): every operation test runs against each,
+/// with its own base path and routes.
+macro_rules! v2025_shape_tests {
+    ($api:ident, $base:literal, $version:expr) => {
+        operation_tests! {
+            api: $api,
+            base: $base,
+            version: $version,
+            experimental: true,
+            patch_potential_role: patch_potential_role,
 
-    /// The v2025 spec lists sessions as `RoleMiningSessionDto`, not as the
-    /// session response the beta spec uses; the fields the server sends
-    /// beyond the Dto (id, dates, status, ...) must simply be ignored.
-    #[tokio::test]
-    async fn get_role_mining_sessions() {
-        let (h, api) = setup().await;
-        h.expect("GET", "/role-mining-sessions")
-            .query(&[
-                ("filters", FILTERS),
-                ("sorters", "createdBy,-createdDate"),
-                ("offset", "20"),
-                ("limit", "50"),
-                ("count", "true"),
-            ])
-            .respond(json_response(200, json!([session_response_json(), {"name": null, "type": "HYBRID"}])))
-            .await;
-        let sessions = h.ok(
-            api.get_role_mining_sessions()
-                .filters(FILTERS)
-                .sorters("createdBy,-createdDate")
-                .offset(20)
-                .limit(50)
-                .count(true)
-                .send()
-                .await,
-        ).await;
-        assert_eq!(sessions.len(), 2);
-        assert_eq!(sessions[0].name.as_deref(), Some("Finance mining"));
-        assert_eq!(sessions[0].prune_threshold, Some(50));
-        assert_eq!(sessions[0].identity_count, Some(211));
-        assert_eq!(sessions[0].r#type, Some(RoleMiningRoleType::Specialized));
-        assert_eq!(sessions[0].scope.as_ref().unwrap().criteria.as_deref(), Some("source.name:\"Active Directory\""));
-        assert_eq!(sessions[1].name, None);
-        assert_eq!(sessions[1].r#type, Some(RoleMiningRoleType::Unknown("HYBRID".into())));
-        h.verify().await;
-    }
 
-    /// Only the v2025 spec lets identity attribute values be null.
-    #[tokio::test]
-    async fn identity_attributes_may_be_null() {
-        let (h, api) = setup().await;
-        h.expect("GET", &format!("/role-mining-sessions/{SESSION_SEG}/potential-roles/{ROLE_SEG}/identities"))
-            .respond(json_response(200, json!([{"id": "id-1", "attributes": {"department": null, "location": "Austin"}}])))
-            .await;
-        let identities = h.ok(api.get_identities_potential_role(SESSION_ID, ROLE_ID).send().await).await;
-        let attributes = identities[0].attributes.as_ref().unwrap();
-        assert_eq!(attributes.get("department"), Some(&None));
-        assert_eq!(attributes.get("location"), Some(&Some("Austin".to_owned())));
-        h.verify().await;
-    }
+            /// The v2025 spec lists sessions as `RoleMiningSessionDto`, not as the
+            /// session response the beta spec uses; the fields the server sends
+            /// beyond the Dto (id, dates, status, ...) must simply be ignored.
+            #[tokio::test]
+            async fn get_role_mining_sessions() {
+                let (h, api) = setup().await;
+                h.expect("GET", "/role-mining-sessions")
+                    .query(&[
+                        ("filters", FILTERS),
+                        ("sorters", "createdBy,-createdDate"),
+                        ("offset", "20"),
+                        ("limit", "50"),
+                        ("count", "true"),
+                    ])
+                    .respond(json_response(200, json!([session_response_json(), {"name": null, "type": "HYBRID"}])))
+                    .await;
+                let sessions = h.ok(
+                    api.get_role_mining_sessions()
+                        .filters(FILTERS)
+                        .sorters("createdBy,-createdDate")
+                        .offset(20)
+                        .limit(50)
+                        .count(true)
+                        .send()
+                        .await,
+                ).await;
+                assert_eq!(sessions.len(), 2);
+                assert_eq!(sessions[0].name.as_deref(), Some("Finance mining"));
+                assert_eq!(sessions[0].prune_threshold, Some(50));
+                assert_eq!(sessions[0].identity_count, Some(211));
+                assert_eq!(sessions[0].r#type, Some(RoleMiningRoleType::Specialized));
+                assert_eq!(sessions[0].scope.as_ref().unwrap().criteria.as_deref(), Some("source.name:\"Active Directory\""));
+                assert_eq!(sessions[1].name, None);
+                assert_eq!(sessions[1].r#type, Some(RoleMiningRoleType::Unknown("HYBRID".into())));
+                h.verify().await;
+            }
+
+            /// Only the v2025 spec lets identity attribute values be null.
+            #[tokio::test]
+            async fn identity_attributes_may_be_null() {
+                let (h, api) = setup().await;
+                h.expect("GET", &format!("/role-mining-sessions/{SESSION_SEG}/potential-roles/{ROLE_SEG}/identities"))
+                    .respond(json_response(200, json!([{"id": "id-1", "attributes": {"department": null, "location": "Austin"}}])))
+                    .await;
+                let identities = h.ok(api.get_identities_potential_role(SESSION_ID, ROLE_ID).send().await).await;
+                let attributes = identities[0].attributes.as_ref().unwrap();
+                assert_eq!(attributes.get("department"), Some(&None));
+                assert_eq!(attributes.get("location"), Some(&Some("Austin".to_owned())));
+                h.verify().await;
+            }
+        }
+    };
 }
+
+v2025_shape_tests!(v2025, "/v2025", None);
+v2025_shape_tests!(v2024, "/v2024", None);
+v2025_shape_tests!(v2026, "/v2026", None);
+v2025_shape_tests!(v1, "", Some("v1"));

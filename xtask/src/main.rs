@@ -16,11 +16,11 @@ usage:
                                                 before (other files are never touched);
                                                 external $refs may read only under the
                                                 spec's directory, or --ref-root DIR
-  cargo xtask spec-diff --upstream PATH [--ours PATH] [--tag TAG] [--json] [--ref-root DIR]
+  cargo xtask spec-diff --upstream PATH [--ours PATH|MODULE] [--tag TAG] [--json] [--ref-root DIR]
                     [--fail-on breaking|wire|any]
                                                 compare our spec with upstream's by what
-                                                each would generate (default --ours: spec/
-                                                for upstream's API version); --tag limits
+                                                each would generate (default --ours: our
+                                                module for upstream's API version); --tag limits
                                                 both to operations with TAG; --fail-on sets
                                                 which differences fail (default: any)
 

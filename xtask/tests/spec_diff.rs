@@ -336,6 +336,50 @@ fn v1_forms(shared: &Path, name: &str) -> V1Forms {
     V1Forms { scratch, apis, root, bundled_doc: bundle.document, bundled, dereferenced }
 }
 
+/// `spec-diff` with no `--ours` picks our module for `upstream` and finds
+/// nothing to report.
+#[track_caller]
+fn assert_default_ours_matches(upstream: &Path, extra: &[&str], ours: &str) {
+    let mut args = vec!["spec-diff", "--upstream", upstream.to_str().unwrap()];
+    args.extend(extra);
+    let output = xtask(&args);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}: {stdout}{}", upstream.display(), String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(&format!("{ours} (ours)")) && stdout.contains("no differences"), "{stdout}");
+}
+
+#[test]
+fn every_version_matches_its_upstream_in_every_form() {
+    let Some(shared) = shared_dir("every_version_matches_its_upstream_in_every_form") else { return };
+    let scratch = Scratch::new("every-version");
+    // The year-versioned bundles (and beta): as published, and dereferenced.
+    for (version, ours) in [
+        ("beta", "spec/role-mining.beta.yaml"),
+        ("v2024", "spec/role-mining.v2025.yaml as v2024"),
+        ("v2025", "spec/role-mining.v2025.yaml"),
+        ("v2026", "spec/role-mining.v2025.yaml as v2026"),
+    ] {
+        let bundle = shared.join(format!("reference/role-mining.{version}.yaml"));
+        assert_default_ours_matches(&bundle, &[], ours);
+        let dereferenced = scratch.write_json(&format!("{version}.json"), &spec_diff::dereference(&read(&bundle)));
+        assert_default_ours_matches(&dereferenced, &[], ours);
+    }
+    // The per-resource v1: multi-file as published, bundled, dereferenced.
+    let forms = v1_forms(&shared, "every-version-v1");
+    let ours = "spec/role-mining.v2025.yaml as v1";
+    assert_default_ours_matches(&forms.root, &["--ref-root", forms.apis.to_str().unwrap()], ours);
+    assert_default_ours_matches(&forms.bundled, &[], ours);
+    assert_default_ours_matches(&forms.dereferenced, &[], ours);
+    // A module can be named outright, and a wrong one shows the difference.
+    assert_default_ours_matches(&forms.bundled, &["--ours", "v1"], ours);
+    let output = xtask(&["spec-diff", "--upstream", forms.bundled.to_str().unwrap(), "--ours", "v2026"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(r#"wire      v2026::BASE_PATH: base path "/v2026" -> """#), "{stdout}");
+    // Without the v1 edition's naming rule, its `...V1` operation ids are other methods.
+    assert!(stdout.contains("breaking  v2026::Client::get_role_mining_sessions: operation removed"), "{stdout}");
+}
+
 #[test]
 fn every_form_of_a_multi_file_upstream_reports_alike() {
     let Some(shared) = shared_dir("every_form_of_a_multi_file_upstream_reports_alike") else { return };

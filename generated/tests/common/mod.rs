@@ -91,17 +91,38 @@ pub fn json_response(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
 }
 
-/// A mock server for one API module: its base path, and whether that module
-/// must send `X-SailPoint-Experimental: true`.
+/// A mock server for one API module: its base path, the version a
+/// per-resource edition puts after each path's first segment (`v1`), and
+/// whether that module must send `X-SailPoint-Experimental: true`.
 pub struct Harness {
     pub server: MockServer,
     base: &'static str,
+    version: Option<&'static str>,
     experimental: bool,
 }
 
 impl Harness {
-    pub async fn start(base: &'static str, experimental: bool) -> Self {
-        Harness { server: MockServer::start().await, base, experimental }
+    pub async fn start(base: &'static str, version: Option<&'static str>, experimental: bool) -> Self {
+        Harness { server: MockServer::start().await, base, version, experimental }
+    }
+
+    /// `/role-mining-sessions/x` as this module sends it: after the base
+    /// path, with the version (if any) after the first segment. Written out
+    /// here rather than asked of the crate, so a wrong route fails.
+    pub fn route(&self, path: &str) -> String {
+        match (self.version, path[1..].split_once('/')) {
+            (None, _) => format!("{}{path}", self.base),
+            (Some(v), Some((first, rest))) => format!("{}/{first}/{v}/{rest}", self.base),
+            (Some(v), None) => format!("{}{path}/{v}", self.base),
+        }
+    }
+
+    /// The operation id this module uses for one named in the specs.
+    pub fn operation_id(&self, id: &str) -> String {
+        match self.version {
+            Some(v) => format!("{id}{}", v.to_uppercase()),
+            None => id.to_owned(),
+        }
     }
 
     pub fn uri(&self) -> String {
@@ -114,7 +135,7 @@ impl Harness {
         Expectation {
             harness: self,
             method,
-            path: format!("{}{}", self.base, path),
+            path: self.route(path),
             query: Vec::new(),
             body: None,
             accept: "application/json",
