@@ -278,7 +278,7 @@ fn readme(config: &CrateConfig, marker: &str) -> String {
         let (title, version) = (markdown_inline(&api.api.title), markdown_inline(&api.api.version));
         out += &format!("| `{}` | {title} | {version} | {} |\n", api.module, api.api.operations.len());
         for e in &api.editions {
-            let place = if e.base_path.is_empty() { "/".to_owned() } else { markdown_inline(&e.base_path) };
+            let place = if e.base_path.is_empty() { "the host root".to_owned() } else { format!("`{}`", markdown_inline(&e.base_path)) };
             let suffix = if e.operation_id_suffix.is_empty() {
                 String::new()
             } else {
@@ -286,12 +286,19 @@ fn readme(config: &CrateConfig, marker: &str) -> String {
             };
             let paths = e.path_version.as_ref().map(|v| format!(", `/{}` after each path's first segment", markdown_inline(v))).unwrap_or_default();
             out += &format!(
-                "| `{}` | the `{}` operations and types at `{place}`{paths}{suffix} | | {} |\n",
+                "| `{}` | the `{}` operations and types at {place}{paths}{suffix} | | {} |\n",
                 e.module,
                 api.module,
                 api.api.operations.len()
             );
         }
+    }
+    if config.features {
+        let defaults = match &config.default_features {
+            Some(list) => list.iter().map(|m| format!("`{}`", markdown_inline(m))).collect::<Vec<_>>().join(", "),
+            None => "all of them".to_owned(),
+        };
+        out += &format!("\nEach module is a cargo feature; on by default: {defaults}.\n");
     }
     out += "\nEvery operation is a method on the module's `Client` returning a request builder:\n";
     out += "set optional parameters, then `.send().await`. Errors carry the status, the\n";
