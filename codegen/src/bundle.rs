@@ -60,6 +60,28 @@ impl Bundle {
     pub fn root_file(&self) -> &Path {
         &self.root_file
     }
+
+    /// Record that the subtree now at `to` came from `from` (a rewrite after
+    /// bundling moved or copied it, as the OpenAPI 3.1 normalization does
+    /// with `$defs`), so [`Bundle::locate`] keeps naming its source. `to`
+    /// must not lie inside `from`.
+    pub fn relocate(&mut self, from: &str, to: &str) {
+        let base = self.locate(from);
+        // What was at `to` before is gone; what was inside `from` moves along.
+        self.origins.retain(|o| !is_pointer_prefix(to, &o.bundle_pointer));
+        let inside: Vec<Origin> = self
+            .origins
+            .iter()
+            .filter(|o| o.bundle_pointer.len() > from.len() && is_pointer_prefix(from, &o.bundle_pointer))
+            .map(|o| Origin {
+                bundle_pointer: format!("{to}{}", &o.bundle_pointer[from.len()..]),
+                file: o.file.clone(),
+                file_pointer: o.file_pointer.clone(),
+            })
+            .collect();
+        self.origins.push(Origin { bundle_pointer: to.to_owned(), file: base.file, file_pointer: base.pointer });
+        self.origins.extend(inside);
+    }
 }
 
 fn is_pointer_prefix(prefix: &str, pointer: &str) -> bool {
@@ -218,7 +240,8 @@ impl Bundler<'_> {
                         // Vendor extensions are not OpenAPI structure: never resolved.
                         (_, k) if k.starts_with("x-") => Ctx::Opaque,
                         (Ctx::Schema, "properties") => Ctx::SchemaMap,
-                        (Ctx::Schema, "allOf" | "oneOf" | "anyOf") => Ctx::SchemaList,
+                        (Ctx::Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => Ctx::SchemaList,
+                        (Ctx::Schema, "$defs") => Ctx::SchemaMap,
                         (_, "schema" | "items" | "additionalProperties" | "not") => Ctx::Schema,
                         (Ctx::Other, "schemas") if bundle_ptr == "/components" => Ctx::SchemaMap,
                         _ => Ctx::Other,

@@ -144,6 +144,9 @@ pub enum TypeRef {
     /// A free-form JSON object.
     JsonObject,
     Vec(Box<TypeRef>),
+    /// A fixed-length array whose items have their own types (OpenAPI 3.1
+    /// `prefixItems`): a Rust tuple, at most 12 long.
+    Tuple(Vec<TypeRef>),
     Map(Box<TypeRef>),
     Option(Box<TypeRef>),
     Unit,

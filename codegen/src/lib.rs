@@ -1,10 +1,11 @@
-//! An OpenAPI 3.0 to Rust client generator.
+//! An OpenAPI 3.0 and 3.1 to Rust client generator.
 //!
 //! The pipeline, one module per step:
 //!
 //! 1. [`load`] reads YAML or JSON; [`bundle`] joins multi-file specs into one
 //!    document, remembering where each part came from, reading only the files
-//!    the [`sandbox`] admits.
+//!    the [`sandbox`] admits; [`openapi31`] rewrites an OpenAPI 3.1 document
+//!    into the 3.0 shape.
 //! 2. [`resolve`] parses it with `openapiv3` and resolves it into the small
 //!    [`ir`] model: named types and operations.
 //! 3. [`emit`] turns the IR into Rust tokens with `quote` and formats them with
@@ -22,6 +23,7 @@ pub mod ir;
 pub mod krate;
 pub mod load;
 pub mod names;
+pub mod openapi31;
 pub mod resolve;
 pub mod sandbox;
 pub mod segment;
@@ -39,7 +41,8 @@ pub fn load_api(spec: &Path, warnings: &mut Vec<Warning>) -> Result<ir::Api, Err
 
 /// [`load_api`] with explicit bundling options (a wider `ref_root`).
 pub fn load_api_with(spec: &Path, options: &bundle::Options, warnings: &mut Vec<Warning>) -> Result<ir::Api, Error> {
-    let bundle = bundle::bundle_with(spec, options, warnings)?;
+    let mut bundle = bundle::bundle_with(spec, options, warnings)?;
+    openapi31::normalize(&mut bundle, warnings);
     let parsed = resolve::parse(&bundle)?;
     resolve::resolve(&bundle, &parsed, warnings)
 }

@@ -1628,11 +1628,11 @@ fn odd_but_valid_shapes_do_not_panic() {
         spec_diff::compare_files(&path, &ours_path(), "api").unwrap();
         spec_diff::compare_files(&ours_path(), &path, "api").unwrap();
     }
-    // Shapes the generator cannot turn into Rust (OpenAPI 3.1 without
-    // `paths`, a type list, a `$ref` cycle; the schema-based spec-diff read
+    // Shapes the generator cannot turn into Rust (OpenAPI 3.2, a type list
+    // in a 3.0 document, a `$ref` cycle; the schema-based spec-diff read
     // them): a clean error naming the file, never a panic.
     let rejected = [
-        ("v31.yaml", "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n".to_owned(), "`paths`"),
+        ("v32.yaml", "openapi: 3.2.0\ninfo: {title: T, version: '1'}\n".to_owned(), "OpenAPI 3.2 is not supported yet"),
         ("list.yaml", format!("{head}    A: {{type: [string, 'null']}}\n"), "#/components/schemas/A"),
         (
             "cycle.yaml",
@@ -1668,4 +1668,20 @@ fn unknown_tag_is_an_error() {
     assert!(stderr.contains("no operation has the tag `No Such Tag`"), "{stderr}");
     let err = spec_diff::compare_files_with(&ours, &ours, "beta", Some("No Such Tag"), None).unwrap_err();
     assert!(err.contains("no operation has the tag `No Such Tag`"), "{err}");
+}
+
+/// OpenAPI 3.1 tuples (`prefixItems`) are compared item by item: the same
+/// document matches itself, a changed item is a changed type.
+#[test]
+fn openapi_31_tuples_are_compared_item_by_item() {
+    let scratch = Scratch::new("v31-tuples");
+    let doc = |second: &str| {
+        format!("openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Holder'}}}}}}}}\ncomponents:\n  schemas:\n    Holder:\n      type: object\n      properties:\n        pair: {{type: array, prefixItems: [{{type: string}}, {second}], items: false, maxItems: 2}}\n")
+    };
+    let ours = scratch.write("ours.yaml", &doc("{type: integer}"));
+    let upstream = scratch.write("upstream.yaml", &doc("{type: string, maxLength: 3}"));
+    let same = spec_diff::compare_files(&ours, &ours, "api").unwrap();
+    assert!(same.is_empty(), "{same:#?}");
+    let diffs = spec_diff::compare_files(&ours, &upstream, "api").unwrap();
+    assert!(diffs.iter().any(|d| d.change.contains("(String, i32)") && d.change.contains("(String, String)")), "{diffs:#?}");
 }

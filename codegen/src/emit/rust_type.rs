@@ -86,6 +86,7 @@ impl<'a> TypeIndex<'a> {
                 _ => false,
             },
             TypeRef::DateTime | TypeRef::Date => false,
+            TypeRef::Tuple(items) => items.iter().all(|t| self.has_default_within(t, depth + 1)),
             _ => true,
         }
     }
@@ -98,6 +99,7 @@ impl<'a> TypeIndex<'a> {
         match ty {
             TypeRef::F32 | TypeRef::F64 | TypeRef::Json | TypeRef::JsonObject => false,
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => self.is_eq(inner, depth + 1),
+            TypeRef::Tuple(items) => items.iter().all(|t| self.is_eq(t, depth + 1)),
             TypeRef::Named(name) => match self.defs.get(name.as_str()).map(|d| &d.kind) {
                 Some(TypeKind::Struct(s)) => {
                     s.fields.iter().all(|f| self.is_eq(&f.ty, depth + 1))
@@ -163,6 +165,11 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Vec(inner) => {
             let inner = rust_type(inner, scope);
             quote!(#vec<#inner>)
+        }
+        TypeRef::Tuple(items) => {
+            // `(A,)` for one item: a tuple, not a parenthesised type.
+            let items = items.iter().map(|t| rust_type(t, scope));
+            quote!((#(#items,)*))
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(inner, scope);

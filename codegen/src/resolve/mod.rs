@@ -19,8 +19,14 @@ use crate::ir::Api;
 pub fn parse(bundle: &Bundle) -> Result<OpenAPI, Error> {
     let document = &bundle.document;
     match document.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.") => {}
-        Some(v) => return Err(Error::at(bundle.locate("/openapi"), format!("OpenAPI version {v} is not supported (3.0.x is)"))),
+        // 3.1 documents arrive in the 3.0 shape (`crate::openapi31`).
+        Some(v) => match crate::openapi31::version(v) {
+            Some((3, 0 | 1)) => {}
+            Some((3, minor)) if minor > 1 => {
+                return Err(Error::at(bundle.locate("/openapi"), format!("OpenAPI 3.{minor} is not supported yet (3.0 and 3.1 are)")))
+            }
+            _ => return Err(Error::at(bundle.locate("/openapi"), format!("OpenAPI version {v} is not supported (3.0 and 3.1 are)"))),
+        },
         None if document.get("swagger").is_some() => {
             return Err(Error::at(bundle.locate("/swagger"), "Swagger 2.0 is not supported; convert the document to OpenAPI 3.0"))
         }

@@ -240,6 +240,9 @@ impl<'a> TypeResolver<'a> {
             self.warn(pointer, "`not` is not supported; the value is typed as any JSON");
             return Ok(TypeRef::Json);
         }
+        if let Some(tuple) = self.tuple_type(schema, hint, pointer)? {
+            return Ok(tuple);
+        }
         if !view.all_of.is_empty() {
             if let Some(single) = self.single_substantive(view.all_of) {
                 let ptr = format!("{pointer}/allOf/{}", single);
@@ -355,6 +358,21 @@ impl<'a> TypeResolver<'a> {
                 Ok(TypeRef::Vec(Box::new(TypeRef::Json)))
             }
         }
+    }
+
+    /// An OpenAPI 3.1 `prefixItems` tuple, which [`crate::openapi31`] passes
+    /// through `openapiv3` as an extension: one Rust tuple item per entry.
+    fn tuple_type(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Option<TypeRef>, Error> {
+        let Some(entries) = schema.schema_data.extensions.get(crate::openapi31::PREFIX_ITEMS) else { return Ok(None) };
+        let ptr = format!("{pointer}/prefixItems");
+        let entries: Vec<ReferenceOr<Schema>> = serde_json::from_value(entries.clone())
+            .map_err(|e| self.error(&ptr, format!("invalid `prefixItems`: {e}")))?;
+        let mut items = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            let item = self.resolve(SRef::from(entry), &format!("{hint}Item{}", i + 1), &format!("{ptr}/{i}"))?;
+            items.push(option_if(item));
+        }
+        Ok(Some(TypeRef::Tuple(items)))
     }
 
     /// `{nullable: true}` or `{type: "null"}` alternatives only add `null`.
@@ -745,7 +763,7 @@ fn strip_prose(value: &mut Value) {
             for key in ["description", "title", "example", "examples", "externalDocs"] {
                 map.remove(key);
             }
-            map.retain(|k, _| !k.starts_with("x-"));
+            map.retain(|k, _| !k.starts_with("x-") || k == crate::openapi31::PREFIX_ITEMS);
             map.values_mut().for_each(strip_prose);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_prose),
@@ -781,6 +799,7 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::Json => "Json".into(),
         TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
         TypeRef::Vec(_) => "Array".into(),
+        TypeRef::Tuple(_) => "Tuple".into(),
         TypeRef::Option(inner) => variant_label(inner),
         TypeRef::Unit => "Null".into(),
     }
@@ -791,18 +810,20 @@ fn variant_label(ty: &TypeRef) -> String {
 /// the cycle. Vec and maps already add indirection.
 fn break_cycles(defs: &mut [TypeDef]) {
     let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
-    fn direct(ty: &TypeRef) -> Option<&str> {
+    // Named types held by value: through options and tuples.
+    fn direct(ty: &TypeRef) -> Vec<&str> {
         match ty {
-            TypeRef::Named(n) => Some(n),
+            TypeRef::Named(n) => vec![n],
             TypeRef::Option(inner) => direct(inner),
-            _ => None,
+            TypeRef::Tuple(items) => items.iter().flat_map(direct).collect(),
+            _ => Vec::new(),
         }
     }
     fn edges(def: &TypeDef) -> Vec<String> {
         match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.boxed).filter_map(|f| direct(&f.ty)).map(str::to_owned).collect(),
-            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).map(str::to_owned).collect(),
-            TypeKind::Alias(t) => direct(t).map(str::to_owned).into_iter().collect(),
+            TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.boxed).flat_map(|f| direct(&f.ty)).map(str::to_owned).collect(),
+            TypeKind::Union(u) => u.variants.iter().flat_map(|v| direct(&v.ty)).map(str::to_owned).collect(),
+            TypeKind::Alias(t) => direct(t).into_iter().map(str::to_owned).collect(),
             TypeKind::StringEnum(_) => Vec::new(),
         }
     }
@@ -824,11 +845,11 @@ fn break_cycles(defs: &mut [TypeDef]) {
             _ => 0,
         };
         for f in 0..field_count {
-            let target = match &defs[i].kind {
-                TypeKind::Struct(s) => direct(&s.fields[f].ty).map(str::to_owned),
-                _ => None,
+            let targets: Vec<String> = match &defs[i].kind {
+                TypeKind::Struct(s) => direct(&s.fields[f].ty).into_iter().map(str::to_owned).collect(),
+                _ => Vec::new(),
             };
-            if let Some(target) = target {
+            for target in targets {
                 if reaches(defs, &index, &target, &name, &mut Vec::new()) {
                     if let TypeKind::Struct(s) = &mut defs[i].kind {
                         s.fields[f].boxed = true;

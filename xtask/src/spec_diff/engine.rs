@@ -114,6 +114,9 @@ impl<'a> Differ<'a> {
             (TypeRef::Option(x), TypeRef::Option(y)) | (TypeRef::Vec(x), TypeRef::Vec(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => {
                 self.same_within(x, y, depth + 1)
             }
+            (TypeRef::Tuple(xs), TypeRef::Tuple(ys)) => {
+                xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.same_within(x, y, depth + 1))
+            }
             (TypeRef::Named(_), _) | (_, TypeRef::Named(_)) => false,
             (a, b) => a == b,
         }
@@ -155,6 +158,7 @@ impl<'a> Differ<'a> {
                 ours.unwrap_or_else(|| name.clone())
             }
             TypeRef::Vec(inner) => format!("Vec<{}>", self.up_text(inner)),
+            TypeRef::Tuple(items) => super::rust::tuple_text(items, |t| self.up_text(t)),
             TypeRef::Map(inner) => format!("HashMap<String, {}>", self.up_text(inner)),
             TypeRef::Option(inner) => format!("Option<{}>", self.up_text(inner)),
             other => type_text(other),

@@ -21,9 +21,20 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::JsonObject => "serde_json::Map<String, Value>".into(),
         TypeRef::Vec(inner) => format!("Vec<{}>", type_text(inner)),
+        TypeRef::Tuple(items) => tuple_text(items, type_text),
         TypeRef::Map(inner) => format!("HashMap<String, {}>", type_text(inner)),
         TypeRef::Option(inner) => format!("Option<{}>", type_text(inner)),
         TypeRef::Unit => "()".into(),
+    }
+}
+
+/// `(A, B)`, `(A,)`: a tuple as Rust writes it, each item by `text`.
+pub fn tuple_text(items: &[TypeRef], mut text: impl FnMut(&TypeRef) -> String) -> String {
+    let items: Vec<String> = items.iter().map(&mut text).collect();
+    if items.len() == 1 {
+        format!("({},)", items[0])
+    } else {
+        format!("({})", items.join(", "))
     }
 }
 

@@ -109,6 +109,7 @@ impl Side {
                     }
                 }
                 TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => stack.push(inner),
+                TypeRef::Tuple(items) => stack.extend(items),
                 _ => {}
             }
         }

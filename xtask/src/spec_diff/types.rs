@@ -187,6 +187,12 @@ fn collect(side: &super::side::Side, ty: &TypeRef, prefix: &str, out: &mut Vec<C
             }
         }
         TypeRef::Vec(inner) => collect(side, inner, &format!("{prefix}items."), out, depth + 1),
+        // Like a list, each item at its own position.
+        TypeRef::Tuple(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect(side, item, &format!("{prefix}prefixItems.{i}."), out, depth + 1);
+            }
+        }
         TypeRef::Option(inner) => collect(side, inner, prefix, out, depth + 1),
         _ => {}
     }
