@@ -8,7 +8,18 @@
 //! * a schema from another file is *hoisted* into `#/components/schemas`
 //!   (named after its `title`, else its file name), because schemas become
 //!   named Rust types and should keep a name;
-//! * anything else (path items, parameters, responses, ...) is inlined.
+//! * so is a schema that a `$ref` reaches deep inside another object, in this
+//!   document or another (`#/components/schemas/A/properties/bias`,
+//!   `#/components/parameters/id/schema`): named from its pointer
+//!   ([`crate::refs::pointer_name`]: `ABias`), and the place it came from
+//!   shares that type ([`Bundle::hoisted_at`]);
+//! * anything else (path items, parameters, responses, ...) is inlined, also
+//!   when a local `$ref` points anywhere but `#/components/<section>/<key>`.
+//!
+//! A `$ref` is read only where a reference may stand ([`crate::refs::Ctx`]):
+//! not as a property name, an example or a vendor extension. A pointer that
+//! passes through a `$ref` follows it. Draft-3 `required: true` inside a
+//! property is rewritten into the object's `required` list, with a warning.
 //!
 //! Every inlined or hoisted subtree is recorded as an [`Origin`] so errors
 //! found later in the bundled document still name the right file and pointer.
@@ -21,6 +32,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{escape_token, Error, Location, Warning};
 use crate::load::read_document;
+use crate::refs::{is_component, is_entry, kind_problem, percent_decode, pointer_name, pointer_of, pointer_tokens, Ctx, Node};
 use crate::sandbox::Sandbox;
 use crate::segment::Vocabulary;
 
@@ -30,6 +42,9 @@ pub struct Bundle {
     pub document: Value,
     root_file: PathBuf,
     origins: Vec<Origin>,
+    /// Pointer of a schema that a deep `$ref` hoisted a copy of -> the
+    /// name of that copy in `#/components/schemas`.
+    hoisted_copies: HashMap<String, String>,
 }
 
 /// "The subtree at `bundle_pointer` came from `file` at `file_pointer`."
@@ -81,6 +96,23 @@ impl Bundle {
             .collect();
         self.origins.push(Origin { bundle_pointer: to.to_owned(), file: base.file, file_pointer: base.pointer });
         self.origins.extend(inside);
+        // Schemas shared with a deep-hoisted component go along too.
+        self.hoisted_copies.retain(|pointer, _| !is_pointer_prefix(to, pointer));
+        let moved: Vec<(String, String)> = self
+            .hoisted_copies
+            .iter()
+            .filter(|(pointer, _)| is_pointer_prefix(from, pointer))
+            .map(|(pointer, name)| (format!("{to}{}", &pointer[from.len()..]), name.clone()))
+            .collect();
+        self.hoisted_copies.extend(moved);
+    }
+
+    /// The component schema hoisted from the schema at `bundle_pointer`,
+    /// when a `$ref` reached that schema deep inside another object
+    /// (`#/components/schemas/A/properties/bias`). The schema where it is
+    /// written is the same type as the component.
+    pub fn hoisted_at(&self, bundle_pointer: &str) -> Option<&str> {
+        self.hoisted_copies.get(bundle_pointer).map(String::as_str)
     }
 }
 
@@ -123,86 +155,127 @@ pub fn bundle_with(root: &Path, options: &Options, warnings: &mut Vec<Warning>) 
     let siblings = options.siblings;
     let mut bundler = Bundler {
         root_file: root_file.clone(),
-        files: HashMap::new(),
+        files: HashMap::from([(root_file.clone(), document.clone())]),
         hoisted: HashMap::new(),
         new_schemas: IndexMap::new(),
         used_names: HashSet::new(),
         inlining: Vec::new(),
+        copies: Vec::new(),
         origins: Vec::new(),
         vocabulary: Vocabulary::default(),
         named_by_stem: Vec::new(),
+        warned: HashSet::new(),
         siblings,
         sandbox,
         warnings,
     };
     bundler.vocabulary.add_document(&document);
     let document = bundler.bundle_root(document)?;
-    let bundle = Bundle { document, root_file, origins: bundler.origins };
-    check_local_refs(&bundle, &bundle.document, String::new())?;
+    let hoisted_copies = bundler.hoisted_copies();
+    let bundle = Bundle { document, root_file, origins: bundler.origins, hoisted_copies };
+    check_local_refs(&bundle, &bundle.document, String::new(), Ctx::Node(Node::Root))?;
     Ok(bundle)
 }
 
-/// What kind of node we are walking: decides whether a `$ref` found here
-/// points at a schema (hoist) or at something else (inline).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ctx {
-    Other,
-    Schema,
-    /// A map whose values are schemas (`properties`, `components/schemas`).
-    SchemaMap,
-    /// An array whose items are schemas (`allOf`, `oneOf`, `anyOf`).
-    SchemaList,
-    /// Example payloads: user data, never references.
-    Opaque,
+/// The node a `$ref` fragment really points at, `$ref`s on the way followed.
+struct Found {
+    file: PathBuf,
+    /// A JSON pointer into `file`.
+    pointer: String,
+    /// What lives there, if the file is an OpenAPI document.
+    ctx: Option<Ctx>,
+}
+
+/// Keys beside a `$ref` that only document it.
+fn is_prose(key: &str) -> bool {
+    matches!(key, "$ref" | "description" | "summary" | "title" | "example" | "examples")
+}
+
+/// The reference of `{$ref: X}` with at most prose beside it.
+fn pure_ref(value: &Value) -> Option<&Map<String, Value>> {
+    let map = value.as_object()?;
+    (map.get("$ref")?.is_string() && map.keys().all(|k| is_prose(k))).then_some(map)
 }
 
 struct Bundler<'w> {
     root_file: PathBuf,
+    /// Every file read so far, as read (the root file too).
     files: HashMap<PathBuf, Value>,
-    /// (file, fragment) of an external schema -> its name in components.
+    /// (file, pointer) of a hoisted schema -> its name in components.
     hoisted: HashMap<(PathBuf, String), String>,
     new_schemas: IndexMap<String, Value>,
     used_names: HashSet<String>,
-    /// Non-schema references being inlined, to reject cycles.
+    /// References being inlined or followed, to reject cycles.
     inlining: Vec<(PathBuf, String)>,
+    /// Schemas hoisted for a deep `$ref`: (file, pointer, component name).
+    copies: Vec<(PathBuf, String, String)>,
     origins: Vec<Origin>,
     /// Words of every file read so far, to split run-together file names.
     vocabulary: Vocabulary,
     /// Hoisted schemas named after their file: renamed at the end, when the
     /// vocabulary has seen every file.
     named_by_stem: Vec<(String, PathBuf)>,
+    /// Warnings given, by place and text: a subtree walked twice (a schema
+    /// and its hoisted copy) warns once.
+    warned: HashSet<String>,
     siblings: RefSiblings,
     sandbox: Sandbox,
     warnings: &'w mut Vec<Warning>,
 }
 
+/// Object kinds whose references the resolver follows: a local reference
+/// to one of them must name a component of the right section.
+fn resolved_kind(node: Node) -> bool {
+    matches!(node, Node::Schema | Node::Parameter | Node::RequestBody | Node::Response | Node::Header | Node::PathItem)
+}
+
 impl Bundler<'_> {
     fn bundle_root(&mut self, mut document: Value) -> Result<Value, Error> {
         let root_file = self.root_file.clone();
-        // Component schemas that are themselves references to other files keep
-        // their component name: register them before anything can hoist them.
+        // Component schemas that are themselves references to other files,
+        // or into another object, keep their component name: register them
+        // before anything can hoist them.
         let mut component_refs = Vec::new();
         if let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) {
+            self.used_names.extend(schemas.keys().cloned());
             for (name, schema) in schemas {
-                self.used_names.insert(name.clone());
-                if let Some(reference) = external_ref(schema) {
-                    let pointer = format!("/components/schemas/{}", escape_token(name));
-                    let (file, fragment) = self.split_ref(&root_file, reference, &pointer)?;
-                    self.hoisted.insert((file.clone(), fragment.clone()), name.clone());
-                    component_refs.push((name.clone(), file, fragment));
+                let Some(reference) = schema.get("$ref").and_then(Value::as_str) else { continue };
+                let pointer = format!("/components/schemas/{}", escape_token(name));
+                let (file, fragment) = self.split_ref(&root_file, reference, &pointer)?;
+                let tokens = pointer_tokens(&fragment);
+                let local = reference.starts_with('#');
+                if local && is_component(&tokens, Node::Schema) {
+                    continue;
                 }
+                let here = Location::new(root_file.clone(), format!("{pointer}/$ref"));
+                let found = self.find(&file, &fragment, &here)?;
+                let target = self.node(&found);
+                self.check_kind(reference, Node::Schema, &found, &target, &here)?;
+                if local && pure_ref(&target).is_some() {
+                    // A reference to a reference: an alias, as written.
+                    continue;
+                }
+                let key = (found.file.clone(), found.pointer.clone());
+                if self.hoisted.contains_key(&key) {
+                    // Two components name one target: the later is an alias.
+                    continue;
+                }
+                self.hoisted.insert(key, name.clone());
+                if !is_entry(&tokens) {
+                    self.copies.push((found.file.clone(), found.pointer.clone(), name.clone()));
+                }
+                component_refs.push((name.clone(), found, target));
             }
         }
-        for (name, file, fragment) in component_refs {
+        for (name, found, target) in component_refs {
             let pointer = format!("/components/schemas/{}", escape_token(&name));
-            let target = self.target(&file, &fragment, &Location::new(root_file.clone(), pointer.clone()))?;
-            let walked = self.walk(&target, &file, &fragment, &pointer, Ctx::Schema)?;
-            self.origins.push(Origin { bundle_pointer: pointer, file, file_pointer: fragment });
-            if let Some(slot) = document.pointer_mut(&format!("/components/schemas/{}", escape_token(&name))) {
+            let walked = self.walk(&target, &found.file, &found.pointer, &pointer, Ctx::Node(Node::Schema))?;
+            self.origins.push(Origin { bundle_pointer: pointer.clone(), file: found.file, file_pointer: found.pointer });
+            if let Some(slot) = document.pointer_mut(&pointer) {
                 *slot = walked;
             }
         }
-        let walked = self.walk(&document, &root_file.clone(), "", "", Ctx::Other)?;
+        let walked = self.walk(&document, &root_file.clone(), "", "", Ctx::Node(Node::Root))?;
         let mut document = walked;
         self.rename_stem_names(&mut document);
         if !self.new_schemas.is_empty() {
@@ -223,43 +296,42 @@ impl Bundler<'_> {
         Ok(document)
     }
 
+    fn warn_once(&mut self, location: Location, message: String) {
+        if self.warned.insert(format!("{location}\u{0}{message}")) {
+            self.warnings.push(Warning { location, message });
+        }
+    }
+
     fn walk(&mut self, value: &Value, file: &Path, file_ptr: &str, bundle_ptr: &str, ctx: Ctx) -> Result<Value, Error> {
         if ctx == Ctx::Opaque {
             return Ok(value.clone());
         }
         match value {
             Value::Object(map) => {
-                if let Some(reference) = map.get("$ref") {
-                    return self.walk_ref(map, reference, file, file_ptr, bundle_ptr, ctx);
+                // In a map of names (`properties`, `components/schemas`, ...)
+                // `$ref` is a name, not a reference.
+                if ctx.may_refer() {
+                    if let Some(reference) = map.get("$ref") {
+                        return self.walk_ref(map, reference, file, file_ptr, bundle_ptr, ctx);
+                    }
                 }
+                let fixed = if ctx == Ctx::Node(Node::Schema) { self.boolean_required(map, file, file_ptr) } else { None };
+                let map = fixed.as_ref().unwrap_or(map);
                 let mut out = Map::with_capacity(map.len());
                 for (key, child) in map {
-                    let child_ctx = match (ctx, key.as_str()) {
-                        (Ctx::SchemaMap, _) => Ctx::Schema,
-                        (_, "example" | "examples" | "default" | "enum" | "const") => Ctx::Opaque,
-                        // Vendor extensions are not OpenAPI structure: never resolved.
-                        (_, k) if k.starts_with("x-") => Ctx::Opaque,
-                        (Ctx::Schema, "properties") => Ctx::SchemaMap,
-                        (Ctx::Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => Ctx::SchemaList,
-                        (Ctx::Schema, "$defs") => Ctx::SchemaMap,
-                        (_, "schema" | "items" | "additionalProperties" | "not") => Ctx::Schema,
-                        (Ctx::Other, "schemas") if bundle_ptr == "/components" => Ctx::SchemaMap,
-                        _ => Ctx::Other,
-                    };
                     let token = escape_token(key);
                     let walked = self.walk(
                         child,
                         file,
                         &format!("{file_ptr}/{token}"),
                         &format!("{bundle_ptr}/{token}"),
-                        child_ctx,
+                        ctx.child(key),
                     )?;
                     out.insert(key.clone(), walked);
                 }
                 Ok(Value::Object(out))
             }
             Value::Array(items) => {
-                let item_ctx = if ctx == Ctx::SchemaList { Ctx::Schema } else { Ctx::Other };
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     out.push(self.walk(
@@ -267,13 +339,73 @@ impl Bundler<'_> {
                         file,
                         &format!("{file_ptr}/{i}"),
                         &format!("{bundle_ptr}/{i}"),
-                        item_ctx,
+                        ctx.item(),
                     )?);
                 }
                 Ok(Value::Array(out))
             }
             other => Ok(other.clone()),
         }
+    }
+
+    /// JSON Schema draft 3 wrote `required: true` inside a property (seen
+    /// upstream, e.g. SailPoint NERM). Read it as the property listed in the
+    /// object's `required`; `required: false` says nothing and goes. Either
+    /// way a warning. Returns the rewritten schema, if anything changed.
+    fn boolean_required(&mut self, map: &Map<String, Value>, file: &Path, file_ptr: &str) -> Option<Map<String, Value>> {
+        let own = map.get("required").and_then(Value::as_bool);
+        let props = map.get("properties").and_then(Value::as_object);
+        let flagged: Vec<(String, bool)> = props
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, prop)| Some((name.clone(), prop.get("required")?.as_bool()?)))
+            .collect();
+        if own.is_none() && flagged.is_empty() {
+            return None;
+        }
+        let mut out = map.clone();
+        if let Some(value) = own {
+            // A property is rewritten by its object before it is walked; met
+            // here, it was reached alone (a `$ref` deep into a property) or
+            // is no property at all.
+            out.remove("required");
+            let mut tokens = file_ptr.rsplit('/');
+            let name = tokens.next().filter(|_| tokens.next() == Some("properties"));
+            let name = name.map(|n| n.replace("~1", "/").replace("~0", "~"));
+            self.required_flaw(file, file_ptr, name.as_deref(), value);
+        }
+        let mut required: Vec<Value> = match out.remove("required") {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        for (name, value) in flagged {
+            if let Some(Value::Object(prop)) = out.get_mut("properties").and_then(|p| p.get_mut(&name)) {
+                prop.remove("required");
+            }
+            if value && !required.iter().any(|r| r.as_str() == Some(name.as_str())) {
+                required.push(Value::String(name.clone()));
+            }
+            let prop_ptr = format!("{file_ptr}/properties/{}", escape_token(&name));
+            self.required_flaw(file, &prop_ptr, Some(&name), value);
+        }
+        if !required.is_empty() {
+            out.insert("required".into(), Value::Array(required));
+        }
+        Some(out)
+    }
+
+    /// The warning for a boolean `required` in the schema at `schema_ptr`,
+    /// the property `property` if it is one: the same words wherever the
+    /// schema is walked from, so a place warns once.
+    fn required_flaw(&mut self, file: &Path, schema_ptr: &str, property: Option<&str>, value: bool) {
+        let message = match (property, value) {
+            (Some(name), true) => format!(
+                "`required: true` inside a property (JSON Schema draft 3); read as `{name}` listed in the object's `required`"
+            ),
+            (Some(_), false) => "`required: false` inside a property (JSON Schema draft 3) says nothing; dropped".to_owned(),
+            (None, _) => format!("`required: {value}` on a schema that is not a property (JSON Schema draft 3) means nothing; ignored"),
+        };
+        self.warn_once(Location::new(file, format!("{schema_ptr}/required")), message);
     }
 
     fn walk_ref(
@@ -285,7 +417,8 @@ impl Bundler<'_> {
         bundle_ptr: &str,
         ctx: Ctx,
     ) -> Result<Value, Error> {
-        let here = Location::new(file, format!("{file_ptr}/$ref"));
+        let ref_ptr = format!("{file_ptr}/$ref");
+        let here = Location::new(file, ref_ptr.clone());
         let Some(reference) = reference.as_str() else {
             return Err(Error::at(here, "`$ref` must be a string"));
         };
@@ -293,9 +426,9 @@ impl Bundler<'_> {
         // (`nullable: true` above all, common upstream) are what the author
         // meant: keep them by wrapping the reference in `allOf`. Elsewhere
         // OpenAPI 3.0 ignores siblings, and so do we, with a warning.
-        let prose = |k: &str| matches!(k, "$ref" | "description" | "summary" | "title" | "example" | "examples");
-        let siblings: Vec<&str> = map.keys().map(String::as_str).filter(|k| !prose(k)).collect();
-        if !siblings.is_empty() && ctx == Ctx::Schema && self.siblings == RefSiblings::Honour {
+        let siblings: Vec<&str> = map.keys().map(String::as_str).filter(|k| !is_prose(k)).collect();
+        let expected = ctx.node();
+        if !siblings.is_empty() && expected == Node::Schema && self.siblings == RefSiblings::Honour {
             let mut inner = Map::new();
             inner.insert("$ref".into(), Value::String(reference.to_owned()));
             let mut wrapper: Map<String, Value> = map.iter().filter(|(k, _)| k.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -303,62 +436,129 @@ impl Bundler<'_> {
             return self.walk(&Value::Object(wrapper), file, file_ptr, bundle_ptr, ctx);
         }
         if !siblings.is_empty() {
-            self.warnings.push(Warning {
-                location: Location::new(file, file_ptr),
-                message: format!("keys beside `$ref` are ignored: {}", siblings.join(", ")),
-            });
+            let message = format!("keys beside `$ref` are ignored: {}", siblings.join(", "));
+            self.warn_once(Location::new(file, file_ptr), message);
         }
-        // A local reference in the root document stays as it is.
-        if reference.starts_with('#') && file == self.root_file {
+        let (target_file, fragment) = self.split_ref(file, reference, &ref_ptr)?;
+        let tokens = pointer_tokens(&fragment);
+        let local = |pointer: &str| {
             let mut out = Map::new();
-            out.insert("$ref".into(), Value::String(reference.to_owned()));
+            // `%7B` and `{` alike: the resolver reads the pointer as decoded.
+            out.insert("$ref".into(), Value::String(format!("#{pointer}")));
             for key in ["description", "summary"] {
                 if let Some(v) = map.get(key) {
                     out.insert(key.into(), v.clone());
                 }
             }
-            return Ok(Value::Object(out));
+            Value::Object(out)
+        };
+        // A local reference in the root document stays as it is when it names
+        // a component of the kind expected here, or where the resolver reads
+        // no reference (links, callbacks, ...). In OpenAPI 3.1 a `$defs`
+        // entry is hoisted after bundling ([`crate::openapi31`]), with the
+        // references to it.
+        let defs_entry = matches!(tokens.iter().rev().nth(1), Some(t) if t == "$defs")
+            && crate::openapi31::is_openapi_31(&self.files[&self.root_file]);
+        if reference.starts_with('#')
+            && file == self.root_file
+            && (!resolved_kind(expected) || is_component(&tokens, expected) || defs_entry)
+        {
+            return Ok(local(&fragment));
         }
-        let (target_file, fragment) = self.split_ref(file, reference, &format!("{file_ptr}/$ref"))?;
-        if matches!(ctx, Ctx::Schema) {
-            let name = self.hoist(&target_file, &fragment, &here)?;
+        let found = self.find(&target_file, &fragment, &here)?;
+        let target = self.node(&found);
+        if resolved_kind(expected) {
+            self.check_kind(reference, expected, &found, &target, &here)?;
+            // Another file's reference to a component of the root document
+            // (`../openapi.yaml#/components/schemas/A`) is that component.
+            if found.file == self.root_file && is_component(&pointer_tokens(&found.pointer), expected) {
+                return Ok(local(&found.pointer));
+            }
+        }
+        let key = (found.file.clone(), found.pointer.clone());
+        if expected == Node::Schema {
+            let deep = !is_entry(&tokens);
+            if let (true, Some(inner)) = (deep, pure_ref(&target)) {
+                // A reference to a reference: follow it, so that a target
+                // that is a component keeps the component's name.
+                if self.inlining.contains(&key) {
+                    return Err(Error::at(here, format!("circular `$ref` to {reference}")));
+                }
+                self.inlining.push(key);
+                let followed = self.walk_ref(inner, &inner["$ref"], &found.file, &found.pointer, bundle_ptr, ctx);
+                self.inlining.pop();
+                return followed;
+            }
+            let name = self.hoist(found, &target, deep.then(|| pointer_name(&tokens)))?;
             let mut out = Map::new();
             out.insert("$ref".into(), Value::String(format!("#/components/schemas/{}", escape_token(&name))));
             return Ok(Value::Object(out));
         }
-        let key = (target_file.clone(), fragment.clone());
         if self.inlining.contains(&key) {
             return Err(Error::at(here, format!("circular `$ref` to {reference}")));
         }
-        let target = self.target(&target_file, &fragment, &here)?;
         self.inlining.push(key);
-        let walked = self.walk(&target, &target_file, &fragment, bundle_ptr, ctx);
+        let walked = self.walk(&target, &found.file, &found.pointer, bundle_ptr, ctx);
         self.inlining.pop();
-        self.origins.push(Origin {
-            bundle_pointer: bundle_ptr.to_owned(),
-            file: target_file,
-            file_pointer: fragment,
-        });
+        self.origins.push(Origin { bundle_pointer: bundle_ptr.to_owned(), file: found.file, file_pointer: found.pointer });
         walked
     }
 
-    fn hoist(&mut self, file: &Path, fragment: &str, here: &Location) -> Result<String, Error> {
-        let key = (file.to_path_buf(), fragment.to_owned());
+    /// A reference expecting `expected` must find one: a schema reference
+    /// to a parameter (or to a description string) is an error saying what
+    /// it found.
+    fn check_kind(&self, reference: &str, expected: Node, found: &Found, target: &Value, here: &Location) -> Result<(), Error> {
+        match kind_problem(expected, found.ctx, target) {
+            Some(what) => Err(Error::at(
+                here.clone(),
+                format!("`$ref` {reference} points at {what} ({}#{}), not {}", found.file.display(), found.pointer, expected.describe()),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Put the schema at `found` into `#/components/schemas` (once) and return
+    /// its name: `deep_name` for a schema deep inside another object, else
+    /// its title, key or file name.
+    fn hoist(&mut self, found: Found, target: &Value, deep_name: Option<String>) -> Result<String, Error> {
+        let key = (found.file.clone(), found.pointer.clone());
         if let Some(name) = self.hoisted.get(&key) {
             return Ok(name.clone());
         }
-        let target = self.target(file, fragment, here)?;
-        let name = self.unique_name(&hoisted_name(&target, file, fragment, &self.vocabulary));
-        if target.get("title").is_none() && fragment.is_empty() {
-            self.named_by_stem.push((name.clone(), file.to_path_buf()));
+        let deep = deep_name.is_some();
+        let base = deep_name.unwrap_or_else(|| hoisted_name(target, &found.file, &found.pointer, &self.vocabulary));
+        let name = self.unique_name(&base);
+        if !deep && target.get("title").is_none() && found.pointer.is_empty() {
+            self.named_by_stem.push((name.clone(), found.file.clone()));
         }
         self.hoisted.insert(key, name.clone());
+        if deep {
+            self.copies.push((found.file.clone(), found.pointer.clone(), name.clone()));
+        }
         self.new_schemas.insert(name.clone(), Value::Null);
         let bundle_ptr = format!("/components/schemas/{}", escape_token(&name));
-        let walked = self.walk(&target, file, fragment, &bundle_ptr, Ctx::Schema)?;
-        self.origins.push(Origin { bundle_pointer: bundle_ptr, file: file.to_path_buf(), file_pointer: fragment.to_owned() });
+        let walked = self.walk(target, &found.file, &found.pointer, &bundle_ptr, Ctx::Node(Node::Schema))?;
+        self.origins.push(Origin { bundle_pointer: bundle_ptr, file: found.file, file_pointer: found.pointer });
         self.new_schemas.insert(name.clone(), walked);
         Ok(name)
+    }
+
+    /// Where in the bundled document each deep-hoisted schema also sits
+    /// (where it is written, and in every inlined or hoisted copy of that).
+    fn hoisted_copies(&self) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        for (file, pointer, name) in &self.copies {
+            let own = format!("/components/schemas/{}", escape_token(name));
+            if *file == self.root_file {
+                out.insert(pointer.clone(), name.clone());
+            }
+            for o in &self.origins {
+                if o.file == *file && is_pointer_prefix(&o.file_pointer, pointer) && o.bundle_pointer != own {
+                    out.insert(format!("{}{}", o.bundle_pointer, &pointer[o.file_pointer.len()..]), name.clone());
+                }
+            }
+        }
+        out
     }
 
     /// Re-split file-stem names with the full vocabulary and rewrite the
@@ -403,7 +603,7 @@ impl Bundler<'_> {
     fn split_ref(&self, file: &Path, reference: &str, ref_ptr: &str) -> Result<(PathBuf, String), Error> {
         let here = Location::new(file, ref_ptr);
         let (path_part, fragment) = match reference.split_once('#') {
-            Some((p, f)) => (p, f.to_owned()),
+            Some((p, f)) => (p, percent_decode(f)),
             None => (reference, String::new()),
         };
         if path_part.contains("://") || path_part.starts_with("file:") {
@@ -420,24 +620,73 @@ impl Bundler<'_> {
         Ok((target, fragment))
     }
 
-    /// Load (cached) the file and return the node the fragment points at.
-    fn target(&mut self, file: &Path, fragment: &str, here: &Location) -> Result<Value, Error> {
+    /// Read `file` (once), if the sandbox admits it.
+    fn load(&mut self, file: &Path, here: &Location) -> Result<(), Error> {
         if !self.files.contains_key(file) {
             self.sandbox.admit(file, here)?;
             let document = read_document(file)?;
             self.vocabulary.add_document(&document);
             self.files.insert(file.to_path_buf(), document);
         }
-        let document = &self.files[file];
-        let node = if fragment.is_empty() { Some(document) } else { document.pointer(fragment) };
-        node.cloned().ok_or_else(|| {
-            Error::at(here.clone(), format!("dangling `$ref`: {}#{fragment} does not exist", file.display()))
-        })
+        Ok(())
     }
-}
 
-fn external_ref(schema: &Value) -> Option<&str> {
-    schema.get("$ref").and_then(Value::as_str).filter(|r| !r.starts_with('#'))
+    /// The node at `fragment` of `file`, read. A pointer that passes through
+    /// a `$ref` (`#/components/parameters/id/schema` where `id` is itself a
+    /// reference) goes on where that reference points.
+    fn find(&mut self, file: &Path, fragment: &str, here: &Location) -> Result<Found, Error> {
+        self.find_within(file, fragment, here, 0)
+    }
+
+    fn find_within(&mut self, start: &Path, fragment: &str, here: &Location, depth: usize) -> Result<Found, Error> {
+        self.load(start, here)?;
+        let is_openapi = |doc: &Value| doc.get("openapi").is_some() || doc.get("swagger").is_some();
+        let mut file = start.to_path_buf();
+        let mut ctx = (file == self.root_file || is_openapi(&self.files[&file])).then_some(Ctx::Node(Node::Root));
+        let mut at: Vec<String> = Vec::new();
+        for token in pointer_tokens(fragment) {
+            loop {
+                let node = self.files[&file].pointer(&pointer_of(&at)).unwrap_or(&Value::Null);
+                let step = match node {
+                    Value::Object(map) if map.contains_key(&token) => Some(ctx.map(|c| c.child(&token))),
+                    Value::Array(items) if token.parse::<usize>().is_ok_and(|i| i < items.len() && (token == "0" || !token.starts_with('0'))) => {
+                        Some(ctx.map(Ctx::item))
+                    }
+                    _ => None,
+                };
+                if let Some(next) = step {
+                    ctx = next;
+                    at.push(token);
+                    break;
+                }
+                // Not here: through a reference, the pointer goes on where it points.
+                let through = node.get("$ref").and_then(Value::as_str).map(str::to_owned);
+                let Some(reference) = through else {
+                    let message = format!(
+                        "dangling `$ref`: {}#{fragment} does not exist ({}#{} has no `{token}`)",
+                        start.display(),
+                        file.display(),
+                        pointer_of(&at),
+                    );
+                    return Err(Error::at(here.clone(), message));
+                };
+                if depth >= 32 {
+                    return Err(Error::at(here.clone(), format!("`$ref` {}#{fragment} passes through too many references", start.display())));
+                }
+                let ref_ptr = format!("{}/$ref", pointer_of(&at));
+                let (next_file, next_fragment) = self.split_ref(&file, &reference, &ref_ptr)?;
+                let next = self.find_within(&next_file, &next_fragment, &Location::new(file.clone(), ref_ptr), depth + 1)?;
+                file = next.file;
+                at = pointer_tokens(&next.pointer);
+            }
+        }
+        Ok(Found { file, pointer: pointer_of(&at), ctx })
+    }
+
+    /// The node `found` names, as read.
+    fn node(&self, found: &Found) -> Value {
+        self.files[&found.file].pointer(&found.pointer).cloned().unwrap_or(Value::Null)
+    }
 }
 
 /// Name for a schema hoisted from another file: its title if it has one,
@@ -475,12 +724,14 @@ fn rewrite_refs(value: &mut Value, renames: &HashMap<String, String>) {
     }
 }
 
-/// Every local `#/...` reference must point at something.
-fn check_local_refs(bundle: &Bundle, value: &Value, pointer: String) -> Result<(), Error> {
+/// Every local `#/...` reference must point at something. `ctx` says where
+/// a `$ref` is a reference at all.
+fn check_local_refs(bundle: &Bundle, value: &Value, pointer: String, ctx: Ctx) -> Result<(), Error> {
     match value {
+        _ if ctx == Ctx::Opaque => Ok(()),
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                let target = reference.strip_prefix('#').map(|p| bundle.document.pointer(p));
+            if let (true, Some(Value::String(reference))) = (ctx.may_refer(), map.get("$ref")) {
+                let target = reference.strip_prefix('#').map(|p| bundle.document.pointer(&percent_decode(p)));
                 if !matches!(target, Some(Some(_))) {
                     return Err(Error::at(
                         bundle.locate(&format!("{pointer}/$ref")),
@@ -489,16 +740,13 @@ fn check_local_refs(bundle: &Bundle, value: &Value, pointer: String) -> Result<(
                 }
             }
             for (key, child) in map {
-                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") || key.starts_with("x-") {
-                    continue;
-                }
-                check_local_refs(bundle, child, format!("{pointer}/{}", escape_token(key)))?;
+                check_local_refs(bundle, child, format!("{pointer}/{}", escape_token(key)), ctx.child(key))?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_local_refs(bundle, item, format!("{pointer}/{i}"))?;
+                check_local_refs(bundle, item, format!("{pointer}/{i}"), ctx.item())?;
             }
             Ok(())
         }

@@ -24,6 +24,7 @@ pub mod krate;
 pub mod load;
 pub mod names;
 pub mod openapi31;
+pub mod refs;
 pub mod resolve;
 pub mod sandbox;
 pub mod segment;

@@ -21,7 +21,7 @@ pub fn read_document(path: &Path) -> Result<Value, Error> {
     if is_json {
         // Through the same seed as YAML: a repeated key is an error too.
         let mut deserializer = serde_json::Deserializer::from_str(&text);
-        ValueSeed { annotation: false }
+        ValueSeed::DOCUMENT
             .deserialize(&mut deserializer)
             .and_then(|value| deserializer.end().map(|()| value))
             .map_err(|e| Error {
@@ -36,7 +36,7 @@ pub fn read_document(path: &Path) -> Result<Value, Error> {
 
 fn parse_yaml(path: &Path, text: &str) -> Result<Value, Error> {
     let deserializer = serde_yaml::Deserializer::from_str(text);
-    ValueSeed { annotation: false }.deserialize(deserializer).map_err(|e| {
+    ValueSeed::DOCUMENT.deserialize(deserializer).map_err(|e| {
         let line_col = e.location().map(|l| (l.line(), l.column()));
         let mut detail = e.to_string();
         // The position is printed in front (`file:line:col:`); say it once.
@@ -64,6 +64,13 @@ struct ValueSeed {
     /// only, where a YAML infinity or NaN (not JSON) is kept as text
     /// instead of failing the whole document.
     annotation: bool,
+    /// A map whose keys are names (`properties`, `components/schemas`, ...):
+    /// a property called `default` or `x-id` is a schema, not an annotation.
+    names: bool,
+}
+
+impl ValueSeed {
+    const DOCUMENT: ValueSeed = ValueSeed { annotation: false, names: false };
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed {
@@ -131,7 +138,7 @@ impl<'de> Visitor<'de> for ValueSeed {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(self)? {
+        while let Some(item) = seq.next_element_seed(ValueSeed { names: false, ..self })? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -140,10 +147,12 @@ impl<'de> Visitor<'de> for ValueSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key_seed(KeySeed { taken: &out })? {
+            let keyword = !self.names;
             let annotation = self.annotation
-                || matches!(key.as_str(), "default" | "example" | "examples")
-                || key.starts_with("x-");
-            let value = map.next_value_seed(ValueSeed { annotation })?;
+                || keyword && (matches!(key.as_str(), "default" | "example" | "examples") || key.starts_with("x-"));
+            let names = keyword
+                && matches!(key.as_str(), "properties" | "patternProperties" | "definitions" | "$defs" | "schemas");
+            let value = map.next_value_seed(ValueSeed { annotation, names })?;
             out.insert(key, value);
         }
         Ok(Value::Object(out))

@@ -360,3 +360,33 @@ fn names_the_generated_code_uses_itself_are_not_taken() {
     warned(&warnings, &["reserved.yaml#/paths/~1a/post:", "the request builder of operation `result` would be `Result` in Rust, which the generated code uses itself; named `Result2` instead"]);
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
 }
+
+// 7. JSON Schema draft 3 `required: true` inside a property (SailPoint NERM).
+
+#[test]
+fn a_boolean_required_on_a_property_is_read_as_the_required_list() {
+    let (api, warnings) = load(
+        "boolean-required",
+        "paths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string, required: true}}}\n      responses: {'200': {description: ok}}\ncomponents:\n  schemas:\n    Account:\n      type: object\n      required: [name]\n      properties:\n        id: {type: string, required: true}\n        name: {type: string, required: true}\n        note: {type: string, required: false}\n        owner: {$ref: '#/components/schemas/Owner', required: true}\n    Owner: {type: object, required: true, properties: {name: {type: string}}}\n    Holder:\n      type: object\n      properties:\n        inner: {type: object, properties: {z: {type: string, required: true}}}\n    Other:\n      type: object\n      properties:\n        i: {$ref: '#/components/schemas/Holder/properties/inner'}\n        j: {$ref: '#/components/schemas/Account/properties/id'}\n",
+    );
+    let def = |name: &str| api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"));
+    let TypeKind::Struct(account) = &def("Account").kind else { panic!("Account is a struct") };
+    let fields: Vec<(&str, bool)> = account.fields.iter().map(|f| (f.json_name.as_str(), f.required)).collect();
+    assert_eq!(fields, [("id", true), ("name", true), ("note", false), ("owner", true)]);
+    assert_eq!(field(&api, "Account", "owner"), &TypeRef::Named("Owner".into()), "no wrapper for the `required` beside `$ref`");
+    let TypeKind::Struct(body) = &def("PostABody").kind else { panic!("the body is a struct") };
+    assert!(body.fields[0].required);
+    // Hoisted for a `$ref` and also walked where it is written: one warning.
+    let TypeKind::Struct(inner) = &def("HolderInner").kind else { panic!() };
+    assert!(inner.fields[0].required);
+    assert_eq!(field(&api, "Other", "j"), &TypeRef::Named("AccountId".into()), "a property reached alone is its schema");
+    let base = "boolean-required.yaml#/components/schemas";
+    warned(&warnings, &[&format!("{base}/Account/properties/id/required:"), "`required: true` inside a property (JSON Schema draft 3); read as `id` listed in the object's `required`"]);
+    warned(&warnings, &[&format!("{base}/Account/properties/name/required:"), "read as `name` listed"]);
+    warned(&warnings, &[&format!("{base}/Account/properties/owner/required:"), "read as `owner` listed"]);
+    warned(&warnings, &[&format!("{base}/Account/properties/note/required:"), "`required: false` inside a property (JSON Schema draft 3) says nothing; dropped"]);
+    warned(&warnings, &[&format!("{base}/Owner/required:"), "`required: true` on a schema that is not a property"]);
+    warned(&warnings, &[&format!("{base}/Holder/properties/inner/properties/z/required:"), "read as `z` listed"]);
+    warned(&warnings, &["boolean-required.yaml#/paths/~1a/post/requestBody/content/application~1json/schema/properties/id/required:", "read as `id` listed"]);
+    assert_eq!(warnings.len(), 7, "{warnings:#?}");
+}

@@ -178,6 +178,24 @@ fn construct_corpus() {
                 }
                 has(&models, "pub owner: ::std::option::Option<Owner>,");
             }
+            "json-pointer-refs" => {
+                // A property literally named `$ref` is a field sent as `$ref`.
+                has(&models, r#"rename = "$ref","#);
+                has(&models, "pub r#ref: ::std::option::Option<::std::string::String>,");
+                // Deep pointers: one type per target, named from its pointer,
+                // shared with the place it is written.
+                has(&models, "pub choice: ::std::option::Option<CompletionChoice>,");
+                has(&models, "pub bias: ::std::option::Option<CompletionLogitBias>,");
+                has(&models, "pub stop: ::std::option::Option<CompletionStop>,");
+                has(&builders, "pub fn owner(mut self, value: super::models::CompanyId) -> Self {");
+                has(&builders, "-> Result<Vec<super::models::CompanyResponse>, super::Error> {");
+                // Draft-3 `required: true` inside a property.
+                has(&models, "pub index: i32,");
+                has(&models, "pub id: ::std::string::String,");
+                for place in ["/properties/index/required:", "/properties/name/required:", "/properties/note/required:"] {
+                    assert!(warnings.contains(place), "{name}: no warning at {place}:\n{warnings}");
+                }
+            }
             _ => {}
         }
         cargo_check(&out);

@@ -177,6 +177,14 @@ impl<'a> TypeResolver<'a> {
             let key = current.strip_prefix(&prefix).ok_or_else(|| {
                 self.error(&ref_pointer, format!("unsupported `$ref` target {current}: only {prefix}... can name a {what} here"))
             })?;
+            if key.contains('/') {
+                // The bundler resolves pointers into components; one that is
+                // still here was not read as a reference to a {what}.
+                return Err(self.error(
+                    &ref_pointer,
+                    format!("unsupported `$ref` target {current}: it points inside a component, where no {what} is"),
+                ));
+            }
             let key = key.replace("~1", "/").replace("~0", "~");
             let (key, item) = items
                 .and_then(|m| m.get_key_value(key.as_str()))
@@ -405,6 +413,11 @@ impl<'a> TypeResolver<'a> {
 
     /// Create (or reuse) a named type for an inline schema.
     fn define_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+        // A `$ref` deep into this schema hoisted it as a component: the
+        // schema where it is written is that type too.
+        if let Some(name) = self.bundle.hoisted_at(pointer).and_then(|key| self.components.get(key)) {
+            return Ok(TypeRef::Named(name.clone()));
+        }
         let key = structural_key(schema);
         if let Some(name) = self.inline_cache.get(&key) {
             return Ok(TypeRef::Named(name.clone()));
