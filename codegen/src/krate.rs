@@ -71,6 +71,14 @@ pub struct CrateConfig {
     pub default_features: Option<Vec<String>>,
     /// Raw TOML appended as `[dev-dependencies]`.
     pub dev_dependencies: Option<String>,
+    /// Features besides one per API module, in order: name and what each
+    /// turns on (`emulator = ["dep:axum", "beta"]`).
+    pub extra_features: Vec<(String, Vec<String>)>,
+    /// Raw TOML appended to `[dependencies]`: the optional dependencies
+    /// that `extra_features` turn on.
+    pub dependencies: Option<String>,
+    /// Binaries of the crate (`[[bin]]`, at Cargo's default path).
+    pub bins: Vec<BinTarget>,
     /// The command that regenerates the crate, named in every header.
     pub command: String,
 }
@@ -99,9 +107,19 @@ impl CrateConfig {
             features: false,
             default_features: None,
             dev_dependencies: None,
+            extra_features: Vec::new(),
+            dependencies: None,
+            bins: Vec::new(),
             command: command.into(),
         }
     }
+}
+
+/// A `[[bin]]` target: `src/bin/<name>.rs`, built only with its features.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinTarget {
+    pub name: String,
+    pub required_features: Vec<String>,
 }
 
 pub struct ApiConfig {
@@ -179,6 +197,7 @@ pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String
             return Err(format!("default feature `{}` is not an API module", single_line(feature)));
         }
     }
+    validate_extras(config)?;
     let mut files = Vec::new();
     let specs: Vec<&str> = config.apis.iter().map(|a| a.spec_label.as_str()).collect();
     let marker = generated_marker(&config.command, &format!("from {}", specs.join(", ")));
@@ -210,6 +229,28 @@ pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String
     Ok(files)
 }
 
+/// Extra features may not shadow an API module or `default`; binaries
+/// need features that exist.
+fn validate_extras(config: &CrateConfig) -> Result<(), String> {
+    let is_module = |name: &str| config.apis.iter().flat_map(ApiConfig::modules).any(|m| m == name);
+    for (name, _) in &config.extra_features {
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid || name == "default" || is_module(name) {
+            return Err(format!("invalid feature name {}", toml_string(name)));
+        }
+    }
+    for bin in &config.bins {
+        validate_crate_name(&bin.name).map_err(|e| format!("binary: {e}"))?;
+        for feature in &bin.required_features {
+            if !is_module(feature) && !config.extra_features.iter().any(|(f, _)| f == feature) {
+                return Err(format!("binary `{}` requires unknown feature {}", bin.name, toml_string(feature)));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The `@generated` line heading every file (`what`: where it comes from),
 /// kept on one line in every comment it heads, whatever a file name holds.
 fn generated_marker(command: &str, what: &str) -> String {
@@ -238,8 +279,10 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
         out += &format!("keywords = [{}]\n", keywords.join(", "));
     }
     out += "categories = [\"api-bindings\", \"web-programming::http-client\"]\n";
-    if config.features {
+    if config.features || !config.extra_features.is_empty() {
         out += "\n[features]\n";
+    }
+    if config.features {
         let all: Vec<&str> = config.apis.iter().flat_map(ApiConfig::modules).collect();
         let defaults: Vec<String> = match &config.default_features {
             Some(list) => list.iter().map(|m| toml_string(m)).collect(),
@@ -250,13 +293,28 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
             out += &format!("{module} = []\n");
         }
     }
+    for (name, enables) in &config.extra_features {
+        let enables: Vec<String> = enables.iter().map(|f| toml_string(f)).collect();
+        out += &format!("{name} = [{}]\n", enables.join(", "));
+    }
     out += "\n[dependencies]\n";
     out += DEPENDENCIES;
+    if let Some(dependencies) = &config.dependencies {
+        out += dependencies.trim_end();
+        out += "\n";
+    }
     out += "\n[dev-dependencies]\n";
     out += DEV_DEPENDENCIES;
     if let Some(dev) = &config.dev_dependencies {
         out += dev.trim_end();
         out += "\n";
+    }
+    for bin in &config.bins {
+        out += &format!("\n[[bin]]\nname = {}\n", toml_string(&bin.name));
+        if !bin.required_features.is_empty() {
+            let features: Vec<String> = bin.required_features.iter().map(|f| toml_string(f)).collect();
+            out += &format!("required-features = [{}]\n", features.join(", "));
+        }
     }
     for bench in &config.benches {
         out += &format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench));
@@ -299,6 +357,10 @@ fn readme(config: &CrateConfig, marker: &str) -> String {
             None => "all of them".to_owned(),
         };
         out += &format!("\nEach module is a cargo feature; on by default: {defaults}.\n");
+    }
+    if !config.extra_features.is_empty() {
+        let names: Vec<String> = config.extra_features.iter().map(|(f, _)| format!("`{}`", markdown_inline(f))).collect();
+        out += &format!("Other features (off by default): {}.\n", names.join(", "));
     }
     out += "\nEvery operation is a method on the module's `Client` returning a request builder:\n";
     out += "set optional parameters, then `.send().await`. Errors carry the status, the\n";

@@ -20,6 +20,8 @@ pub mod runtime;
 
 pub mod jobs;
 
+pub mod emulator;
+
 #[cfg(feature = "beta")]
 pub mod beta;
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use sailpoint_codegen::edition::Edition;
-use sailpoint_codegen::krate::{ApiConfig, CrateConfig};
+use sailpoint_codegen::krate::{ApiConfig, BinTarget, CrateConfig};
 use sailpoint_codegen::Warning;
 use serde::Deserialize;
 
@@ -22,6 +22,18 @@ struct CrateFile {
     api: Vec<ApiEntry>,
     #[serde(rename = "dev-dependencies")]
     dev_dependencies: Option<toml::Table>,
+    /// Optional dependencies the extra `[features]` turn on.
+    dependencies: Option<toml::Table>,
+    #[serde(default, rename = "bin")]
+    bins: Vec<BinEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BinEntry {
+    name: String,
+    #[serde(default, rename = "required-features")]
+    required_features: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,9 +49,11 @@ struct Package {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Features {
     default: Vec<String>,
+    /// Features besides the API modules (`emulator = ["dep:axum", ...]`).
+    #[serde(flatten)]
+    extra: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -134,8 +148,14 @@ pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<Crate
         apis.push(ApiConfig { module: entry.module, spec_label: relative.display().to_string(), api, editions });
     }
     // One `name = value` line each, so values stay inline tables.
-    let dev_dependencies =
-        file.dev_dependencies.map(|table| table.iter().map(|(name, value)| format!("{name} = {value}\n")).collect());
+    let lines = |table: toml::Table| table.iter().map(|(name, value)| format!("{name} = {value}\n")).collect();
+    let dev_dependencies = file.dev_dependencies.map(lines);
+    let dependencies = file.dependencies.map(lines);
+    let (default_features, extra_features) = match file.features {
+        Some(f) => (Some(f.default), f.extra.into_iter().collect()),
+        None => (None, Vec::new()),
+    };
+    let bins = file.bins.into_iter().map(|b| BinTarget { name: b.name, required_features: b.required_features }).collect();
     Ok(CrateConfig {
         name: file.package.name,
         version: file.package.version,
@@ -148,8 +168,11 @@ pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<Crate
         benches: file.benches,
         include_runtime: false,
         features: true,
-        default_features: file.features.map(|f| f.default),
+        default_features,
         dev_dependencies,
+        extra_features,
+        dependencies,
+        bins,
         command: GENERATE_COMMAND.to_owned(),
     })
 }
