@@ -22,6 +22,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("paginate.rs", include_str!("../../generated/src/runtime/paginate.rs")),
     ("params.rs", include_str!("../../generated/src/runtime/params.rs")),
     ("poll.rs", include_str!("../../generated/src/runtime/poll.rs")),
+    ("rate_limit.rs", include_str!("../../generated/src/runtime/rate_limit.rs")),
     ("request.rs", include_str!("../../generated/src/runtime/request.rs")),
     ("response.rs", include_str!("../../generated/src/runtime/response.rs")),
     ("retry.rs", include_str!("../../generated/src/runtime/retry.rs")),
@@ -34,6 +35,7 @@ const DEPENDENCIES: &str = r#"bytes = "1"
 chrono = { version = "0.4.38", default-features = false, features = ["std", "clock", "serde"] }
 fastrand = "2"
 futures-util = { version = "0.3", default-features = false, features = ["std"] }
+governor = { version = "0.10", default-features = false, features = ["std"] }
 httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "http2", "charset", "stream"] }

@@ -18,14 +18,19 @@
 //!     for reference (no HTTP).
 //! - `get_status`: requests per second of one sequential GET
 //!   (`getRoleMiningSessionStatus`, body `{"state":"CREATED"}`): `client`
-//!   against `reqwest` (same headers, same decode); `reqwest_minimal` sends no
-//!   extra headers, for reference.
+//!   (its client-side rate limiter on, as by default, with a budget far
+//!   above what is sent, so its cost shows but it never waits) against
+//!   `reqwest` (same headers, same decode); `client_no_rate_limit` is the
+//!   client with `.rate_limit(None)`; `reqwest_minimal` sends no extra
+//!   headers, for reference.
 //! - `paired`: the same three client/baseline pairs again, but interleaved
 //!   call by call so that load from elsewhere on the machine hits both sides
 //!   alike; criterion reports the client's time, and a `paired ...` line per
 //!   pair printed at the end gives the client/baseline throughput ratio
 //!   (median over samples and over all calls). Trust these ratios over ones
-//!   computed from the separate groups when the machine is busy.
+//!   computed from the separate groups when the machine is busy. Two more
+//!   pairs: the client without a rate limiter against `reqwest`, and the
+//!   limiter's own cost (client with it against client without it).
 //!
 //! The server is a minimal keep-alive HTTP/1.1 responder on its own thread
 //! (a current-thread tokio runtime): it reads request heads up to
@@ -51,6 +56,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::runtime::Runtime;
 
 use sailpoint_role_mining::beta;
+use sailpoint_role_mining::runtime::RateLimit;
 use sailpoint_role_mining::beta::models::{
     RoleMiningIdentity, RoleMiningPotentialRoleSummary, RoleMiningSessionStatus,
 };
@@ -279,7 +285,10 @@ struct Setup {
     runtime: Runtime,
     /// Shared by both sides (the generated client holds a clone).
     http: reqwest::Client,
+    /// With the rate limiter on (a budget it never reaches).
     api: beta::Client,
+    /// Without a rate limiter.
+    api_unlimited: beta::Client,
     identities_url: String,
     summaries_url: String,
     status_url: String,
@@ -310,13 +319,22 @@ fn setup() -> Setup {
         .connect_timeout(Duration::from_secs(10))
         .build()
         .expect("reqwest client");
-    let api = sailpoint_role_mining::Client::builder()
-        .base_url(&base)
-        .access_token(TOKEN)
-        .http_client(http.clone())
+    // The client-side rate limiter stays on (as by default), with a budget
+    // far above what the benchmark sends: its cost is measured, not its
+    // waiting. `api_unlimited` is the same client without it.
+    let builder = || {
+        sailpoint_role_mining::Client::builder()
+            .base_url(&base)
+            .access_token(TOKEN)
+            .http_client(http.clone())
+    };
+    let api = builder()
+        .rate_limit(RateLimit::per(1_000_000_000, Duration::from_secs(1)))
         .build()
         .expect("client")
         .beta();
+    assert!(api.runtime().rate_limit().is_enabled());
+    let api_unlimited = builder().rate_limit(None).build().expect("client").beta();
     let sessions = format!(
         "{base}{}/role-mining-sessions/{SESSION_ID}",
         beta::BASE_PATH
@@ -325,6 +343,7 @@ fn setup() -> Setup {
         runtime,
         http,
         api,
+        api_unlimited,
         identities_url: format!("{sessions}/potential-roles/{ROLE_ID}/identities"),
         summaries_url: format!("{sessions}/potential-role-summaries"),
         status_url: format!("{sessions}/status"),
@@ -541,7 +560,11 @@ fn benches(c: &mut Criterion) {
     let setup = setup();
     check(&setup);
     let Setup {
-        runtime, http, api, ..
+        runtime,
+        http,
+        api,
+        api_unlimited,
+        ..
     } = &setup;
 
     // The calls under test, each a fresh future per iteration.
@@ -562,6 +585,13 @@ fn benches(c: &mut Criterion) {
         || reqwest_get::<Vec<RoleMiningPotentialRoleSummary>>(http, &setup.summaries_url);
     let client_status = || async {
         api.get_role_mining_session_status(SESSION_ID)
+            .send()
+            .await
+            .expect("client")
+    };
+    let client_status_unlimited = || async {
+        api_unlimited
+            .get_role_mining_session_status(SESSION_ID)
             .send()
             .await
             .expect("client")
@@ -601,6 +631,9 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_status");
     group.throughput(Throughput::Elements(1));
     group.bench_function("client", |b| b.to_async(runtime).iter(client_status));
+    group.bench_function("client_no_rate_limit", |b| {
+        b.to_async(runtime).iter(client_status_unlimited)
+    });
     group.bench_function("reqwest", |b| b.to_async(runtime).iter(reqwest_status));
     group.bench_function("reqwest_minimal", |b| {
         b.to_async(runtime).iter(reqwest_status_minimal)
@@ -635,10 +668,26 @@ fn benches(c: &mut Criterion) {
         client_status,
         reqwest_status,
     );
+    let unlimited = paired(
+        &mut group,
+        "get_status_client_no_rate_limit",
+        runtime,
+        client_status_unlimited,
+        reqwest_status,
+    );
+    let limiter = paired(
+        &mut group,
+        "get_status_rate_limit_cost",
+        runtime,
+        client_status,
+        client_status_unlimited,
+    );
     group.finish();
     identities.report("identities_page250");
     summaries.report("summaries_page250");
     status.report("get_status");
+    unlimited.report("get_status_no_rate_limit");
+    limiter.report("get_status_limiter_vs_none");
 }
 
 criterion_group! {

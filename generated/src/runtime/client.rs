@@ -7,6 +7,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER
 use tracing::Instrument;
 
 use super::auth::{ClientCredentials, StaticToken, TokenProvider};
+use super::rate_limit::RateLimit;
 use super::error::{error_facts, excerpt, ApiError, AuthFailure, Error, RequestError, TimeoutError, TransportError};
 use super::request::Request;
 use super::response::Response;
@@ -43,6 +44,8 @@ struct Inner {
     retry: RetryPolicy,
     /// Time allowed until the response headers arrive.
     timeout: Duration,
+    /// The request budget every clone draws from.
+    rate_limit: RateLimit,
 }
 
 impl fmt::Debug for Client {
@@ -51,6 +54,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
+            .field("rate_limit", &self.inner.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -118,6 +122,12 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The request budget shared by this client and its clones
+    /// ([`RateLimit::disabled`] when off).
+    pub fn rate_limit(&self) -> &RateLimit {
+        &self.inner.rate_limit
+    }
+
     /// Send a request built by a generated operation, retrying as the policy
     /// allows and refreshing the token once on 401. A final non-success
     /// status becomes [`Error::Api`] with the body decoded as the spec
@@ -162,6 +172,10 @@ impl Client {
                     return Err(Error::Auth(AuthFailure { operation_id, source }));
                 }
             };
+            let waited = self.inner.rate_limit.acquire().await;
+            if !waited.is_zero() {
+                tracing::debug!(waited_ms = waited.as_millis() as u64, "waited for the rate limit");
+            }
             let sent = tokio::time::timeout(self.inner.timeout, self.send_once(&request, &url, &token)).await;
             let response = match sent {
                 Ok(Ok(response)) => response,
@@ -283,6 +297,7 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    rate_limit: Option<RateLimit>,
 }
 
 enum Credentials {
@@ -307,6 +322,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("read_timeout", &self.read_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -377,6 +393,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The client-side request budget. By default each built client gets
+    /// SailPoint's documented budget, [`RateLimit::sailpoint_default`] (100
+    /// requests per 10 s per access token), shared by all its clones; pass
+    /// another [`RateLimit`] (the same one to several builders to share it),
+    /// or `None` / [`RateLimit::disabled`] to send without waiting.
+    pub fn rate_limit(mut self, limit: impl Into<Option<RateLimit>>) -> Self {
+        self.rate_limit = Some(limit.into().unwrap_or_else(RateLimit::disabled));
+        self
+    }
+
     /// Replace the default user agent (`<crate>/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -432,7 +458,8 @@ impl ClientBuilder {
         };
         let retry = self.retry.unwrap_or_default();
         let timeout = self.timeout.unwrap_or(Duration::from_secs(120));
-        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry, timeout }) })
+        let rate_limit = self.rate_limit.unwrap_or_default();
+        Ok(Client { inner: Arc::new(Inner { http, base_url, auth, retry, timeout, rate_limit }) })
     }
 }
 

@@ -30,17 +30,26 @@ pub fn fast_retries(max_attempts: u32) -> RetryPolicy {
     RetryPolicy { max_attempts, initial_backoff: Duration::from_millis(10), ..RetryPolicy::default() }
 }
 
-/// A client sending the fixed bearer token [`STATIC_TOKEN`].
+/// A client sending the fixed bearer token [`STATIC_TOKEN`] (no client-side
+/// rate limit: tests/rate_limit.rs tests that).
 pub fn static_client(uri: &str, retry: RetryPolicy) -> runtime::Client {
-    runtime::Client::builder().base_url(uri).access_token(STATIC_TOKEN).retry_policy(retry).build().expect("client")
+    runtime::Client::builder()
+        .base_url(uri)
+        .access_token(STATIC_TOKEN)
+        .retry_policy(retry)
+        .rate_limit(None)
+        .build()
+        .expect("client")
 }
 
-/// A client using OAuth2 client credentials against `{uri}/oauth/token`.
+/// A client using OAuth2 client credentials against `{uri}/oauth/token`
+/// (no client-side rate limit).
 pub fn oauth_client(uri: &str, retry: RetryPolicy) -> runtime::Client {
     runtime::Client::builder()
         .base_url(uri)
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
         .retry_policy(retry)
+        .rate_limit(None)
         .build()
         .expect("client")
 }
