@@ -101,7 +101,7 @@ async fn undeclared_404_keeps_the_json_and_its_facts() {
     assert_eq!(api_err.message.as_deref(), Some("export e-3 has expired"));
     assert_eq!(
         err.to_string(),
-        "downloadRoleMiningPotentialRoleZip failed with HTTP 404 Not Found [404 Not found]: export e-3 has expired \
+        "downloadRoleMiningPotentialRoleZip failed with HTTP 404 Not Found after 1 attempt [404 Not found]: export e-3 has expired \
          (trackingId c0ffee00c0ffee00c0ffee00c0ffee00)"
     );
     server.verify().await;

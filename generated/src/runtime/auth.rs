@@ -6,7 +6,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::secret::SecretString;
@@ -41,18 +41,41 @@ pub enum AuthError {
     },
     /// The token endpoint answered, but not with a token.
     InvalidResponse(String),
-    /// The token endpoint could not be reached.
+    /// The token endpoint could not be reached, or its answer not read.
+    /// The client reports it as [`Error::Transport`](super::Error::Transport)
+    /// (phase [`FetchingToken`](super::TransportPhase::FetchingToken)).
     Transport(reqwest::Error),
     /// The token request made on behalf of several waiting requests failed;
     /// each of them gets its message rather than asking again.
     Shared(String),
+    /// [`AuthError::Transport`], shared: every caller that waited for the
+    /// failed token request gets the same error.
+    SharedTransport(Arc<reqwest::Error>),
 }
 
 impl AuthError {
     /// The token endpoint was never reached (connection refused, DNS, ...):
     /// safe to try again later.
     pub fn is_connect(&self) -> bool {
-        matches!(self, AuthError::Transport(e) if e.is_connect())
+        self.transport().is_some_and(|e| e.is_connect())
+    }
+
+    /// The HTTP error, when the token endpoint could not be reached or read.
+    pub fn transport(&self) -> Option<&reqwest::Error> {
+        match self {
+            AuthError::Transport(e) => Some(e),
+            AuthError::SharedTransport(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP error, owned (shared), when there is one; else `self`.
+    pub(crate) fn into_transport(self) -> Result<Arc<reqwest::Error>, AuthError> {
+        match self {
+            AuthError::Transport(e) => Ok(Arc::new(e)),
+            AuthError::SharedTransport(e) => Ok(e),
+            other => Err(other),
+        }
     }
 }
 
@@ -62,6 +85,7 @@ impl fmt::Display for AuthError {
             AuthError::Rejected { status, message } => write!(f, "the token endpoint refused (HTTP {status}): {message}"),
             AuthError::InvalidResponse(why) => write!(f, "the token endpoint sent no usable token: {why}"),
             AuthError::Transport(e) => write!(f, "the token endpoint could not be reached: {e}"),
+            AuthError::SharedTransport(e) => write!(f, "the token endpoint could not be reached: {e}"),
             AuthError::Shared(message) => f.write_str(message),
         }
     }
@@ -71,6 +95,7 @@ impl std::error::Error for AuthError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             AuthError::Transport(e) => Some(e),
+            AuthError::SharedTransport(e) => Some(&**e),
             _ => None,
         }
     }
@@ -105,7 +130,14 @@ pub struct ClientCredentials {
     /// Fetches finished (either way); bumped while the fetch lock is held.
     finished: AtomicU64,
     /// The last fetch's failure, shared with the callers that waited for it.
-    last_failure: Mutex<Option<String>>,
+    last_failure: Mutex<Option<Failure>>,
+}
+
+/// How a fetch failed, in a form every waiting caller can have a copy of.
+#[derive(Clone)]
+enum Failure {
+    Transport(Arc<reqwest::Error>),
+    Other(String),
 }
 
 struct Cached {
@@ -209,12 +241,24 @@ impl TokenProvider for ClientCredentials {
             // one more request to a failing endpoint per waiting caller.
             if self.finished.load(Ordering::Acquire) != finished_before {
                 let failure = self.last_failure.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                if let Some(message) = failure {
-                    return Err(AuthError::Shared(message));
+                match failure {
+                    Some(Failure::Transport(e)) => return Err(AuthError::SharedTransport(e)),
+                    Some(Failure::Other(message)) => return Err(AuthError::Shared(message)),
+                    None => {}
                 }
             }
-            let result = self.fetch().await;
-            *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) = result.as_ref().err().map(ToString::to_string);
+            let (result, failure) = match self.fetch().await {
+                Ok(token) => (Ok(token), None),
+                Err(AuthError::Transport(e)) => {
+                    let e = Arc::new(e);
+                    (Err(AuthError::SharedTransport(e.clone())), Some(Failure::Transport(e)))
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    (Err(e), Some(Failure::Other(message)))
+                }
+            };
+            *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) = failure;
             self.finished.fetch_add(1, Ordering::Release);
             result
         })

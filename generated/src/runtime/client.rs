@@ -8,9 +8,11 @@ use tracing::Instrument;
 
 use super::auth::{ClientCredentials, StaticToken, TokenProvider};
 use super::rate_limit::RateLimit;
-use super::error::{error_facts, excerpt, ApiError, AuthFailure, Error, RequestError, TimeoutError, TransportError};
+use super::error::{
+    error_facts, excerpt, write_chain, ApiError, Attempts, AuthFailure, Error, RequestError, TimeoutError, TransportError, TransportPhase,
+};
 use super::request::Request;
-use super::response::Response;
+use super::response::{Body, Response};
 use super::retry::{Failure, RetryPolicy};
 use super::secret::SecretString;
 
@@ -128,11 +130,13 @@ impl Client {
         &self.inner.rate_limit
     }
 
-    /// Send a request built by a generated operation, retrying as the policy
-    /// allows and refreshing the token once on 401. A final non-success
-    /// status becomes [`Error::Api`] with the body decoded as the spec
-    /// declares. Runs inside a `sailpoint.request` tracing span (operation,
-    /// method, status, attempt; never credentials).
+    /// Send a request built by a generated operation: each attempt waits
+    /// for the [`RateLimit`], failures are retried as the [`RetryPolicy`]
+    /// allows (a JSON or text body cut short too, for methods safe to
+    /// repeat: it is read here), and the token is refreshed once on 401. A
+    /// final non-success status becomes [`Error::Api`] with the body decoded
+    /// as the spec declares. Runs inside a `sailpoint.request` tracing span
+    /// (operation, method, status, attempt; never credentials).
     pub async fn execute<B>(&self, request: Request<B>) -> Result<Response<B>, Error<B>> {
         let operation_id = request.operation_id;
         if let Some(message) = request.problem {
@@ -155,22 +159,31 @@ impl Client {
         let started = Instant::now();
         let mut refreshed = false;
         let mut attempt = 0;
+        // The wait before the next attempt, when the policy allows one.
+        let retry = |attempt: u32, failure: Failure, retry_after: Option<Duration>| {
+            if RetryPolicy::retryable(&request.method, failure) {
+                self.inner.retry.delay(attempt, started, retry_after)
+            } else {
+                None
+            }
+        };
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
             let token = match self.inner.auth.token().await {
                 Ok(token) => token,
-                Err(source) => {
-                    // An unreachable token endpoint is retried like an unreachable API.
-                    if source.is_connect() {
-                        if let Some(delay) = self.inner.retry.delay(attempt, started, None) {
+                Err(source) => match source.into_transport() {
+                    // Fetching a token is safe to repeat, whatever failed on the wire.
+                    Ok(source) => {
+                        if let Some(delay) = retry(attempt, Failure::Connect, None) {
                             tracing::warn!(error = %source, delay_ms = delay.as_millis() as u64, "token request failed; retrying");
                             tokio::time::sleep(delay).await;
                             continue;
                         }
+                        return Err(wire_error(operation_id, source, attempt, TransportPhase::FetchingToken, started));
                     }
-                    return Err(Error::Auth(AuthFailure { operation_id, source }));
-                }
+                    Err(source) => return Err(Error::Auth(AuthFailure { operation_id, source, attempts: attempt })),
+                },
             };
             let waited = self.inner.rate_limit.acquire().await;
             if !waited.is_zero() {
@@ -179,30 +192,34 @@ impl Client {
             let sent = tokio::time::timeout(self.inner.timeout, self.send_once(&request, &url, &token)).await;
             let response = match sent {
                 Ok(Ok(response)) => response,
-                failed => {
-                    let error = failed.ok().and_then(Result::err);
-                    let failure = match &error {
-                        Some(e) if e.is_connect() => Failure::Connect,
-                        _ => Failure::Transport,
-                    };
-                    if RetryPolicy::retryable(&request.method, failure) {
-                        if let Some(delay) = self.inner.retry.delay(attempt, started, None) {
-                            let reason = error.as_ref().map_or_else(|| "timed out".to_owned(), ToString::to_string);
-                            tracing::warn!(error = %reason, delay_ms = delay.as_millis() as u64, "request failed; retrying");
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
+                Ok(Err(source)) => {
+                    let failure = if source.is_connect() { Failure::Connect } else { Failure::Transport };
+                    if let Some(delay) = retry(attempt, failure, None) {
+                        tracing::warn!(error = %source, delay_ms = delay.as_millis() as u64, "request failed; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
                     }
-                    return Err(match error {
-                        Some(source) if !source.is_timeout() => Error::Transport(TransportError { operation_id, source }),
-                        _ => Error::Timeout(TimeoutError { operation_id, after: started.elapsed() }),
-                    });
+                    return Err(wire_error(operation_id, source, attempt, TransportPhase::Sending, started));
+                }
+                Err(_) => {
+                    if let Some(delay) = retry(attempt, Failure::Transport, None) {
+                        tracing::warn!(delay_ms = delay.as_millis() as u64, "no response in time; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    let waiting_for = format!(
+                        "waiting for the response headers ({} of at most {:.1} s each)",
+                        Attempts(attempt),
+                        self.inner.timeout.as_secs_f64()
+                    );
+                    return Err(Error::Timeout(TimeoutError { operation_id, after: started.elapsed(), attempts: attempt, waiting_for }));
                 }
             };
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
-            if status.is_success() {
-                return Ok(Response { operation_id, inner: response, _error: PhantomData });
+            if status.is_success() && !read_eagerly(&request, &response) {
+                let headers = response.headers().clone();
+                return Ok(Response { operation_id, status, headers, body: Body::Unread(response), attempts: attempt, _error: PhantomData });
             }
             if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed && self.inner.auth.invalidate(&token) {
                 refreshed = true;
@@ -211,15 +228,33 @@ impl Client {
                 continue;
             }
             let retry_after = retry_after(response.headers(), SystemTime::now());
-            if RetryPolicy::retryable(&request.method, Failure::Status(status)) {
-                if let Some(delay) = self.inner.retry.delay(attempt, started, retry_after) {
+            if !status.is_success() {
+                if let Some(delay) = retry(attempt, Failure::Status(status), retry_after) {
                     tracing::warn!(status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
                     drain(response).await;
                     tokio::time::sleep(delay).await;
                     continue;
                 }
             }
-            return Err(api_error(&request, response, retry_after, attempt).await);
+            // Read the body here, so that one cut short is retried (when the
+            // method is safe to repeat) like any other transport failure.
+            let headers = response.headers().clone();
+            let (reading, response_url) = (Instant::now(), response.url().clone());
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(source) => {
+                    if let Some(delay) = retry(attempt, Failure::Transport, None) {
+                        tracing::warn!(error = %ErrorChain(&source), delay_ms = delay.as_millis() as u64, "response body cut short; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(read_error(operation_id, source.with_url(response_url), attempt, reading));
+                }
+            };
+            if status.is_success() {
+                return Ok(Response { operation_id, status, headers, body: Body::Read(body), attempts: attempt, _error: PhantomData });
+            }
+            return Err(api_error(&request, status, headers, &body, retry_after, attempt));
         }
     }
 
@@ -253,20 +288,20 @@ async fn drain(response: reqwest::Response) {
     }
 }
 
-async fn api_error<B>(request: &Request<B>, response: reqwest::Response, retry_after: Option<Duration>, attempts: u32) -> Error<B> {
-    let operation_id = request.operation_id;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(source) => return Error::Transport(TransportError { operation_id, source }),
-    };
-    let facts = error_facts(&body);
+fn api_error<B>(
+    request: &Request<B>,
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    retry_after: Option<Duration>,
+    attempts: u32,
+) -> Error<B> {
+    let facts = error_facts(body);
     Error::Api(Box::new(ApiError {
-        operation_id,
+        operation_id: request.operation_id,
         status,
-        body: (request.decode_error)(status.as_u16(), &body).ok(),
-        body_excerpt: excerpt(&body, 512),
+        body: (request.decode_error)(status.as_u16(), body).ok(),
+        body_excerpt: excerpt(body, 512),
         tracking_id: facts.tracking_id,
         detail_code: facts.detail_code,
         message: facts.message,
@@ -274,6 +309,54 @@ async fn api_error<B>(request: &Request<B>, response: reqwest::Response, retry_a
         attempts,
         headers,
     }))
+}
+
+/// Whether to read a success body inside the retry loop: everything but
+/// downloads (bodies that are neither JSON nor text, for operations that
+/// do not expect JSON) is, so that a body cut short can be retried.
+fn read_eagerly<B>(request: &Request<B>, response: &reqwest::Response) -> bool {
+    if request.accept == "application/json" {
+        return true;
+    }
+    let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.starts_with("text/") || essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A failure on the wire: [`Error::Timeout`] for timeouts, else
+/// [`Error::Transport`].
+pub(crate) fn wire_error<B>(
+    operation_id: &'static str,
+    source: impl Into<Arc<reqwest::Error>>,
+    attempts: u32,
+    phase: TransportPhase,
+    started: Instant,
+) -> Error<B> {
+    let source = source.into();
+    if source.is_timeout() {
+        let doing = match phase {
+            TransportPhase::Sending => "waiting for the response",
+            TransportPhase::ReadingBody => "reading the response body",
+            TransportPhase::FetchingToken => "fetching an access token",
+        };
+        let waiting_for = format!("{doing} (after {})", Attempts(attempts));
+        return Error::Timeout(TimeoutError { operation_id, after: started.elapsed(), attempts, waiting_for });
+    }
+    Error::Transport(TransportError::new(operation_id, source, attempts, phase))
+}
+
+/// A response body that could not be read.
+pub(crate) fn read_error<B>(operation_id: &'static str, source: reqwest::Error, attempts: u32, started: Instant) -> Error<B> {
+    wire_error(operation_id, source, attempts, TransportPhase::ReadingBody, started)
+}
+
+/// An error and its causes on one line (for logs).
+struct ErrorChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_chain(f, self.0)
+    }
 }
 
 /// `Retry-After` as seconds or as an HTTP date.

@@ -7,7 +7,8 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::error::{Error, IoError, TimeoutError, TransportError};
+use super::error::{Error, IoError};
+use super::response::Body;
 
 type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
@@ -20,6 +21,8 @@ pub struct Download<B> {
     content_type: Option<String>,
     chunks: Chunks,
     started: std::time::Instant,
+    attempts: u32,
+    url: Option<reqwest::Url>,
     _error: PhantomData<fn() -> B>,
 }
 
@@ -29,23 +32,31 @@ impl<B> std::fmt::Debug for Download<B> {
             .field("operation_id", &self.operation_id)
             .field("content_length", &self.content_length)
             .field("content_type", &self.content_type)
+            .field("attempts", &self.attempts)
             .finish_non_exhaustive()
     }
 }
 
 impl<B> Download<B> {
-    pub(crate) fn new(operation_id: &'static str, response: reqwest::Response) -> Self {
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+    pub(crate) fn new(
+        operation_id: &'static str,
+        headers: &reqwest::header::HeaderMap,
+        body: Body,
+        attempts: u32,
+    ) -> Self {
+        let content_type = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (content_length, url, chunks): (Option<u64>, _, Chunks) = match body {
+            Body::Read(bytes) => (Some(bytes.len() as u64), None, Box::pin(futures_util::stream::iter([Ok(bytes)]))),
+            Body::Unread(response) => (response.content_length(), Some(response.url().clone()), Box::pin(response.bytes_stream())),
+        };
         Download {
             operation_id,
-            content_length: response.content_length(),
+            content_length,
             content_type,
-            chunks: Box::pin(response.bytes_stream()),
+            chunks,
             started: std::time::Instant::now(),
+            attempts,
+            url,
             _error: PhantomData,
         }
     }
@@ -102,16 +113,16 @@ impl<B> Stream for Download<B> {
     type Item = Result<Bytes, Error<B>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let operation_id = self.operation_id;
-        let started = self.started;
+        let (operation_id, started, attempts) = (self.operation_id, self.started, self.attempts);
+        let url = self.url.clone();
         self.chunks.as_mut().poll_next(cx).map(|chunk| {
             chunk.map(|c| {
                 c.map_err(|source| {
-                    if source.is_timeout() {
-                        Error::Timeout(TimeoutError { operation_id, after: started.elapsed() })
-                    } else {
-                        Error::Transport(TransportError { operation_id, source })
-                    }
+                    let source = match url {
+                        Some(url) => source.with_url(url),
+                        None => source,
+                    };
+                    super::client::read_error(operation_id, source, attempts, started)
                 })
             })
         })

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -86,7 +87,7 @@ impl<B> fmt::Display for Error<B> {
 impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
+            Error::Transport(e) => Some(&*e.source),
             Error::Decode(e) => Some(&e.source),
             Error::Auth(e) => Some(&e.source),
             Error::Io(e) => Some(&e.source),
@@ -124,7 +125,7 @@ pub struct ApiError<B> {
 
 impl<B> fmt::Display for ApiError<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with HTTP {}", self.operation_id, self.status)?;
+        write!(f, "{} failed with HTTP {} after {}", self.operation_id, self.status, Attempts(self.attempts))?;
         if let Some(code) = &self.detail_code {
             write!(f, " [{code}]")?;
         }
@@ -152,32 +153,209 @@ pub struct DecodeError {
     pub body_excerpt: String,
     /// What serde reported.
     pub source: serde_json::Error,
+    /// Attempts made, retries included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: could not decode the response body at `{}`: {}",
-            self.operation_id, self.path, self.source
+            "{}: could not decode the response body (HTTP {}, after {}) at `{}`: {}",
+            self.operation_id,
+            self.status,
+            Attempts(self.attempts),
+            self.path,
+            self.source
         )
     }
 }
 
-/// The request could not be sent or its response not read.
+/// The request could not be sent or its response not read, or the token
+/// endpoint could not be reached ([`TransportError::phase`] says which).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct TransportError {
     /// The operation being sent.
     pub operation_id: &'static str,
-    /// The underlying HTTP error.
-    pub source: reqwest::Error,
+    /// The underlying HTTP error (shared: callers waiting for one token
+    /// fetch all get the error it ended with).
+    pub source: Arc<reqwest::Error>,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+    /// What the client was doing when it failed.
+    pub phase: TransportPhase,
+}
+
+/// When a [`TransportError`] happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportPhase {
+    /// Sending the request or waiting for the response headers.
+    Sending,
+    /// Reading the response body.
+    ReadingBody,
+    /// Fetching an access token from the token endpoint.
+    FetchingToken,
+}
+
+/// What went wrong on the wire, found by walking an error's `source()` chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// Nothing listens at the address (the server cannot have acted).
+    ConnectionRefused,
+    /// The connection was reset or closed before the response was complete.
+    ConnectionReset,
+    /// The response body ended before its announced length.
+    IncompleteBody,
+    /// TLS failed (handshake, certificate, or a peer not speaking TLS).
+    Tls,
+    /// The host name could not be resolved.
+    Dns,
+    /// A connect, read or request timeout.
+    Timeout,
+    /// The connection could not be made for another reason.
+    Connect,
+    /// Anything else (an invalid URL, a redirect loop, ...).
+    Other,
+}
+
+impl TransportKind {
+    /// Classify `error` by its whole `source()` chain.
+    pub fn of(error: &(dyn std::error::Error + 'static)) -> TransportKind {
+        let mut found = None;
+        let mut timeout = false;
+        let mut connect = false;
+        let mut next = Some(error);
+        while let Some(e) = next {
+            if let Some(r) = e.downcast_ref::<reqwest::Error>() {
+                timeout |= r.is_timeout();
+                connect |= r.is_connect();
+            }
+            let text = e.to_string().to_ascii_lowercase();
+            let by_kind = e.downcast_ref::<std::io::Error>().and_then(|io| match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => Some(TransportKind::ConnectionRefused),
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe => Some(TransportKind::ConnectionReset),
+                std::io::ErrorKind::UnexpectedEof => Some(TransportKind::IncompleteBody),
+                std::io::ErrorKind::TimedOut => Some(TransportKind::Timeout),
+                _ => None,
+            });
+            let by_text = if text.contains("end of file before message length reached") || text.contains("incomplete body") {
+                Some(TransportKind::IncompleteBody)
+            } else if text.contains("connection closed before message completed") || text.contains("connection reset") {
+                Some(TransportKind::ConnectionReset)
+            } else if TLS_WORDS.iter().any(|w| text.contains(w)) {
+                Some(TransportKind::Tls)
+            } else if text.contains("dns error") || text.contains("failed to lookup address") {
+                Some(TransportKind::Dns)
+            } else if text.contains("timed out") || text.contains("deadline has elapsed") {
+                Some(TransportKind::Timeout)
+            } else {
+                None
+            };
+            // The deepest specific cause wins.
+            found = by_kind.or(by_text).or(found);
+            next = e.source();
+        }
+        match found {
+            Some(kind) => kind,
+            None if timeout => TransportKind::Timeout,
+            None if connect => TransportKind::Connect,
+            None => TransportKind::Other,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            TransportKind::ConnectionRefused => "connection refused",
+            TransportKind::ConnectionReset => "connection reset or closed by the server",
+            TransportKind::IncompleteBody => "incomplete body: the response ended before its announced length",
+            TransportKind::Tls => "TLS error",
+            TransportKind::Dns => "DNS lookup failed",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Connect => "could not connect",
+            TransportKind::Other => "request failed",
+        }
+    }
+}
+
+/// Words in rustls' and hyper's TLS error messages.
+const TLS_WORDS: &[&str] =
+    &["tls", "certificate", "handshake", "corrupt message", "fatal alert", "peer is incompatible", "peer misbehaved"];
+
+impl TransportError {
+    pub(crate) fn new(operation_id: &'static str, source: impl Into<Arc<reqwest::Error>>, attempts: u32, phase: TransportPhase) -> Self {
+        TransportError { operation_id, source: source.into(), attempts, phase }
+    }
+
+    /// What went wrong, from the whole chain of causes.
+    pub fn kind(&self) -> TransportKind {
+        TransportKind::of(&*self.source)
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // reqwest's message includes the URL; ours never carries credentials.
-        write!(f, "{}: request failed: {}", self.operation_id, self.source)
+        // Never credentials: reqwest's messages name the URL, ours carry
+        // tokens only in headers.
+        write!(f, "{}: {}", self.operation_id, self.kind().describe())?;
+        match self.phase {
+            TransportPhase::Sending => {}
+            TransportPhase::ReadingBody => f.write_str(" while reading the response body")?,
+            TransportPhase::FetchingToken => f.write_str(" while fetching an access token")?,
+        }
+        write!(f, " after {}", Attempts(self.attempts))?;
+        if let Some(url) = self.source.url() {
+            write!(f, " ({})", url.as_str())?;
+        }
+        f.write_str(": ")?;
+        write_chain(f, &*self.source)
+    }
+}
+
+/// Every message of an error's `source()` chain on one line, joined by
+/// `: `, skipping ones that repeat what the previous one said.
+pub(crate) fn write_chain(f: &mut fmt::Formatter<'_>, error: &(dyn std::error::Error + 'static)) -> fmt::Result {
+    let mut previous = String::new();
+    let mut first = true;
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let mut text = single_line(&e.to_string());
+        if let Some(r) = e.downcast_ref::<reqwest::Error>() {
+            // reqwest appends ` for url (...)`: the URL is shown once already.
+            if let Some(url) = r.url() {
+                text = text.replace(&format!(" for url ({})", url.as_str()), "");
+            }
+        }
+        if !text.is_empty() && !previous.contains(&text) {
+            if !first {
+                f.write_str(": ")?;
+            }
+            f.write_str(&text)?;
+            first = false;
+        }
+        previous = text;
+        next = e.source();
+    }
+    Ok(())
+}
+
+fn single_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `1 attempt`, `3 attempts`.
+pub(crate) struct Attempts(pub u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 attempt"),
+            n => write!(f, "{n} attempts"),
+        }
     }
 }
 
@@ -193,7 +371,7 @@ pub struct RequestError {
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: invalid request: {}", self.operation_id, self.message)
+        write!(f, "{}: invalid request, not sent: {}", self.operation_id, self.message)
     }
 }
 
@@ -205,11 +383,13 @@ pub struct AuthFailure {
     pub operation_id: &'static str,
     /// What the token provider reported.
     pub source: super::auth::AuthError,
+    /// Attempts made, retries included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for AuthFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: no access token: {}", self.operation_id, self.source)
+        write!(f, "{}: no access token after {}: {}", self.operation_id, Attempts(self.attempts), self.source)
     }
 }
 
@@ -221,11 +401,16 @@ pub struct TimeoutError {
     pub operation_id: &'static str,
     /// How long it ran.
     pub after: Duration,
+    /// Attempts made (requests), or status checks made (waits for a job).
+    pub attempts: u32,
+    /// What was being waited for, e.g. `waiting for the response headers`
+    /// or `waiting for export 42 (last status IN_PROGRESS)`.
+    pub waiting_for: String,
 }
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: timed out after {:.1} s", self.operation_id, self.after.as_secs_f64())
+        write!(f, "{}: timed out after {:.1} s {}", self.operation_id, self.after.as_secs_f64(), self.waiting_for)
     }
 }
 
@@ -241,7 +426,8 @@ pub struct IoError {
 
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: writing the download failed: {}", self.operation_id, self.source)
+        write!(f, "{}: writing the download failed: ", self.operation_id)?;
+        write_chain(f, &self.source)
     }
 }
 
@@ -343,7 +529,7 @@ mod tests {
         };
         assert_eq!(
             error.to_string(),
-            "getRoleMiningSession failed with HTTP 404 Not Found [404 Not found]: no such session (trackingId t-1)"
+            "getRoleMiningSession failed with HTTP 404 Not Found after 1 attempt [404 Not found]: no such session (trackingId t-1)"
         );
     }
 }

@@ -24,7 +24,9 @@ mod wire_enum;
 pub use auth::{AuthError, ClientCredentials, StaticToken, TokenFuture, TokenProvider};
 pub use client::{Client, ClientBuilder, ConfigError, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
 pub use download::Download;
-pub use error::{ApiError, AuthFailure, DecodeError, Error, IoError, JobError, RequestError, TimeoutError, TransportError};
+pub use error::{
+    ApiError, AuthFailure, DecodeError, Error, IoError, JobError, RequestError, TimeoutError, TransportError, TransportKind, TransportPhase,
+};
 pub use multipart::Multipart;
 pub use paginate::{paginate, ItemStream, Page};
 pub use params::ParamValue;

@@ -36,13 +36,16 @@ where
 {
     let started = Instant::now();
     let mut interval = policy.initial_interval;
+    let mut checks = 0;
     loop {
+        checks += 1;
         if let Some(done) = check().await? {
             return Ok(done);
         }
         let elapsed = started.elapsed();
         if elapsed >= policy.timeout {
-            return Err(Error::Timeout(TimeoutError { operation_id, after: elapsed }));
+            let waiting_for = format!("waiting for the job ({checks} checks)");
+            return Err(Error::Timeout(TimeoutError { operation_id, after: elapsed, attempts: checks, waiting_for }));
         }
         tokio::time::sleep(interval.min(policy.timeout - elapsed)).await;
         interval = interval.mul_f64(1.5).min(policy.max_interval);

@@ -6,24 +6,57 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::download::Download;
-use super::error::{excerpt, DecodeError, Error, TransportError};
+use super::error::{excerpt, DecodeError, Error};
 
-/// A success response whose body has not been read yet.
+/// A success response. JSON and text bodies have already been read (inside
+/// the retry loop, so a body cut short is retried like any transport
+/// failure where that is safe); other bodies (downloads) are still to be
+/// read.
 pub struct Response<B> {
     pub(crate) operation_id: &'static str,
-    pub(crate) inner: reqwest::Response,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Body,
+    /// Attempts it took, retries included.
+    pub(crate) attempts: u32,
     pub(crate) _error: PhantomData<fn() -> B>,
+}
+
+pub(crate) enum Body {
+    Read(Bytes),
+    Unread(reqwest::Response),
+}
+
+impl<B> std::fmt::Debug for Response<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = match &self.body {
+            Body::Read(bytes) => format!("{} bytes read", bytes.len()),
+            Body::Unread(_) => "not read yet".to_owned(),
+        };
+        f.debug_struct("Response")
+            .field("operation_id", &self.operation_id)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
 }
 
 impl<B> Response<B> {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.inner.status()
+        self.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        self.inner.headers()
+        &self.headers
+    }
+
+    /// Attempts it took, retries included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// `X-Total-Count`: the size of the whole collection, sent by list
@@ -33,19 +66,30 @@ impl<B> Response<B> {
     }
 
     async fn read(self) -> Result<(StatusCode, Bytes), Error<B>> {
-        let operation_id = self.operation_id;
-        let status = self.inner.status();
-        let body = self.inner.bytes().await.map_err(|source| Error::Transport(TransportError { operation_id, source }))?;
-        Ok((status, body))
+        match self.body {
+            Body::Read(bytes) => Ok((self.status, bytes)),
+            Body::Unread(response) => {
+                let (started, url) = (std::time::Instant::now(), response.url().clone());
+                match response.bytes().await {
+                    Ok(bytes) => Ok((self.status, bytes)),
+                    Err(source) => Err(super::client::read_error(self.operation_id, source.with_url(url), self.attempts, started)),
+                }
+            }
+        }
     }
 
     /// Read and decode a JSON body. An empty body decodes as JSON `null` (so
     /// it fits `Option`, `()` and free-form values). On a mismatch the error
     /// names the path of the offending field.
     pub async fn json<T: DeserializeOwned>(self) -> Result<T, Error<B>> {
-        let operation_id = self.operation_id;
+        let (operation_id, attempts) = (self.operation_id, self.attempts);
         let (status, body) = self.read().await?;
-        decode_json(operation_id, status, &body)
+        decode_json(operation_id, status, &body).map_err(|mut e| {
+            if let Error::Decode(d) = &mut e {
+                d.attempts = attempts;
+            }
+            e
+        })
     }
 
     /// Read the whole body.
@@ -65,7 +109,7 @@ impl<B> Response<B> {
 
     /// Stream the body instead of reading it into memory.
     pub fn into_download(self) -> Download<B> {
-        Download::new(self.operation_id, self.inner)
+        Download::new(self.operation_id, &self.headers, self.body, self.attempts)
     }
 }
 
@@ -94,6 +138,7 @@ pub(crate) fn decode_json<T: DeserializeOwned, B>(
         path,
         body_excerpt: excerpt(body, 512),
         source,
+        attempts: 1,
     })))
 }
 
