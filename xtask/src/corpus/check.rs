@@ -83,6 +83,9 @@ pub fn check(cache: &Path, spec: &Spec, index: usize, timeout: Duration) -> Resu
         .args(["check", "--message-format=short"])
         .env("CARGO_TARGET_DIR", cache.join("target"))
         .env("RUSTFLAGS", "")
+        // Each crate is checked once: incremental data would only pile up
+        // (gigabytes per sweep).
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .current_dir(&dir)
