@@ -86,7 +86,12 @@ async fn thousand_fanned_out_calls_see_no_429() {
     let window = Duration::from_secs(1);
     let enforcer = Enforcer::new(300, window);
     let server = serve(&enforcer).await;
-    let api = client(&server.uri(), Some(RateLimit::per(300, window))).beta();
+    // The server counts arrivals; on a loaded 2-core runner a request the
+    // limiter let go can be delayed by the scheduler and arrive bunched with
+    // later ones. Over a 1 s window that jitter is a few percent of the
+    // budget (over SailPoint's 10 s it is ten times smaller), so the client
+    // keeps a 10% margin here.
+    let api = client(&server.uri(), Some(RateLimit::per(270, window))).beta();
 
     let started = Instant::now();
     let tasks: Vec<_> = (0..4)
@@ -112,8 +117,8 @@ async fn thousand_fanned_out_calls_see_no_429() {
     assert_eq!(enforcer.limited.load(Ordering::SeqCst), 0, "429s served; first failure: {:?}", failures.first());
     assert!(failures.is_empty(), "{} failures, first: {}", failures.len(), failures[0]);
     assert_eq!(enforcer.ok.load(Ordering::SeqCst), 1000);
-    // 300 per second with a burst of 30: the last of 1,000 calls cannot
-    // start before about 2.4 s.
+    // 270 per second with a burst of 27: the last of 1,000 calls cannot
+    // start before about 2.7 s.
     assert!(elapsed >= Duration::from_secs(2), "the limiter did not hold the calls back: {elapsed:?}");
 }
 
