@@ -237,7 +237,7 @@ async fn workflow(api: &sailpoint_role_mining::v1::Client, faulty: bool) {
     // 5. Export it, wait for the job and unzip the archive.
     let request = RoleMiningPotentialRoleExportRequest { min_entitlement_popularity: Some(0), include_common_access: Some(true) };
     let archive = again("export_potential_role", || async {
-        let download = api.export_potential_role(&session, &role, request.clone(), &fast_polls()).await?;
+        let download = api.export_potential_role(&session, &role, request.clone()).poll_policy(fast_polls()).await?;
         assert_eq!(download.content_type(), Some("application/zip"));
         download.bytes().await
     })
