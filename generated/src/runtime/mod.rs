@@ -10,8 +10,6 @@ mod auth;
 mod client;
 mod download;
 mod error;
-#[cfg(feature = "mock")]
-pub mod mock;
 mod multipart;
 mod paginate;
 mod params;
