@@ -453,6 +453,12 @@ fn lib_rs(config: &CrateConfig) -> TokenStream {
 
         pub use runtime::{Client, ClientBuilder, ConfigError, SecretString};
 
+        /// The `reqwest` this crate is built on, so that its types
+        /// (`reqwest::Client` for `ClientBuilder::http_client`, `StatusCode`,
+        /// `HeaderMap`, ...) never need a matching version in your own
+        /// `Cargo.toml`.
+        pub use reqwest;
+
         impl runtime::Client {
             #(#accessors)*
         }

@@ -39,6 +39,12 @@ pub mod v1;
 
 pub use runtime::{Client, ClientBuilder, ConfigError, SecretString};
 
+/// The `reqwest` this crate is built on, so that its types
+/// (`reqwest::Client` for `ClientBuilder::http_client`, `StatusCode`,
+/// `HeaderMap`, ...) never need a matching version in your own
+/// `Cargo.toml`.
+pub use reqwest;
+
 impl runtime::Client {
     #[cfg(feature = "beta")]
     /// The beta operations (SailPoint IAI Role Mining API (beta)), sharing this connection.

@@ -3,6 +3,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use tracing::Instrument;
 
@@ -142,120 +143,142 @@ impl Client {
         if let Some(message) = request.problem {
             return Err(Error::Request(RequestError { operation_id, message }));
         }
+        // The path as the spec writes it: ids and query values only at TRACE.
         let span = tracing::info_span!(
             "sailpoint.request",
             operation = operation_id,
             method = %request.method,
-            path = %request.path_and_query(),
+            path = %request.path_template(),
+            path_and_query = tracing::field::Empty,
+            attempts = tracing::field::Empty,
             status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
         );
-        self.execute_with_retries(request).instrument(span).await
+        if tracing::enabled!(tracing::Level::TRACE) {
+            span.record("path_and_query", request.path_and_query());
+        }
+        let result = self.execute_with_retries(request).instrument(span.clone()).await;
+        // Each field once, for the whole request (attempts have their spans).
+        let (attempts, status) = match &result {
+            Ok(response) => (Some(response.attempts), Some(response.status)),
+            Err(e) => (e.attempts(), e.status()),
+        };
+        if let Some(attempts) = attempts {
+            span.record("attempts", attempts);
+        }
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        result
     }
 
     async fn execute_with_retries<B>(&self, request: Request<B>) -> Result<Response<B>, Error<B>> {
-        let operation_id = request.operation_id;
         let url = format!("{}{}", self.inner.base_url, request.path_and_query());
-        let started = Instant::now();
-        let mut refreshed = false;
-        let mut attempt = 0;
+        let mut state = Progress { started: Instant::now(), attempt: 0, refreshed: false };
+        loop {
+            state.attempt += 1;
+            let span = tracing::debug_span!("sailpoint.attempt", attempt = state.attempt, status = tracing::field::Empty);
+            match self.attempt(&request, &url, &mut state).instrument(span).await {
+                Next::Done(result) => return result,
+                Next::Again => {}
+                Next::Retry(delay) => tokio::time::sleep(delay).await,
+            }
+        }
+    }
+
+    /// One attempt: what it ended with, or how to go on.
+    async fn attempt<B>(&self, request: &Request<B>, url: &str, state: &mut Progress) -> Next<B> {
+        let operation_id = request.operation_id;
+        let (attempt, started) = (state.attempt, state.started);
         // The wait before the next attempt, when the policy allows one.
-        let retry = |attempt: u32, failure: Failure, retry_after: Option<Duration>| {
+        let retry = |failure: Failure, retry_after: Option<Duration>| {
             if RetryPolicy::retryable(&request.method, failure) {
                 self.inner.retry.delay(attempt, started, retry_after)
             } else {
                 None
             }
         };
-        loop {
-            attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let token = match self.inner.auth.token().await {
-                Ok(token) => token,
-                Err(source) => match source.into_transport() {
-                    // Fetching a token is safe to repeat, whatever failed on the wire.
-                    Ok(source) => {
-                        if let Some(delay) = retry(attempt, Failure::Connect, None) {
-                            tracing::warn!(error = %source, delay_ms = delay.as_millis() as u64, "token request failed; retrying");
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
-                        return Err(wire_error(operation_id, source, attempt, TransportPhase::FetchingToken, started));
+        let token = match self.inner.auth.token().await {
+            Ok(token) => token,
+            Err(source) => match source.into_transport() {
+                // Fetching a token is safe to repeat, whatever failed on the wire.
+                Ok(source) => {
+                    if let Some(delay) = retry(Failure::Connect, None) {
+                        tracing::warn!(error = %ErrorChain(&*source), delay_ms = delay.as_millis() as u64, "token request failed; retrying");
+                        return Next::Retry(delay);
                     }
-                    Err(source) => return Err(Error::Auth(AuthFailure { operation_id, source, attempts: attempt })),
-                },
-            };
-            let waited = self.inner.rate_limit.acquire().await;
-            if !waited.is_zero() {
-                tracing::debug!(waited_ms = waited.as_millis() as u64, "waited for the rate limit");
-            }
-            let sent = tokio::time::timeout(self.inner.timeout, self.send_once(&request, &url, &token)).await;
-            let response = match sent {
-                Ok(Ok(response)) => response,
-                Ok(Err(source)) => {
-                    let failure = if source.is_connect() { Failure::Connect } else { Failure::Transport };
-                    if let Some(delay) = retry(attempt, failure, None) {
-                        tracing::warn!(error = %source, delay_ms = delay.as_millis() as u64, "request failed; retrying");
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    return Err(wire_error(operation_id, source, attempt, TransportPhase::Sending, started));
+                    return Next::Done(Err(wire_error(operation_id, source, attempt, TransportPhase::FetchingToken, started)));
                 }
-                Err(_) => {
-                    if let Some(delay) = retry(attempt, Failure::Transport, None) {
-                        tracing::warn!(delay_ms = delay.as_millis() as u64, "no response in time; retrying");
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    let waiting_for = format!(
-                        "waiting for the response headers ({} of at most {:.1} s each)",
-                        Attempts(attempt),
-                        self.inner.timeout.as_secs_f64()
-                    );
-                    return Err(Error::Timeout(TimeoutError { operation_id, after: started.elapsed(), attempts: attempt, waiting_for }));
-                }
-            };
-            let status = response.status();
-            tracing::Span::current().record("status", status.as_u16());
-            if status.is_success() && !read_eagerly(&request, &response) {
-                let headers = response.headers().clone();
-                return Ok(Response { operation_id, status, headers, body: Body::Unread(response), attempts: attempt, _error: PhantomData });
-            }
-            if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed && self.inner.auth.invalidate(&token) {
-                refreshed = true;
-                tracing::info!("401: refreshing the access token and retrying once");
-                drain(response).await;
-                continue;
-            }
-            let retry_after = retry_after(response.headers(), SystemTime::now());
-            if !status.is_success() {
-                if let Some(delay) = retry(attempt, Failure::Status(status), retry_after) {
-                    tracing::warn!(status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
-                    drain(response).await;
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-            }
-            // Read the body here, so that one cut short is retried (when the
-            // method is safe to repeat) like any other transport failure.
-            let headers = response.headers().clone();
-            let (reading, response_url) = (Instant::now(), response.url().clone());
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                Err(source) => {
-                    if let Some(delay) = retry(attempt, Failure::Transport, None) {
-                        tracing::warn!(error = %ErrorChain(&source), delay_ms = delay.as_millis() as u64, "response body cut short; retrying");
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    return Err(read_error(operation_id, source.with_url(response_url), attempt, reading));
-                }
-            };
-            if status.is_success() {
-                return Ok(Response { operation_id, status, headers, body: Body::Read(body), attempts: attempt, _error: PhantomData });
-            }
-            return Err(api_error(&request, status, headers, &body, retry_after, attempt));
+                Err(source) => return Next::Done(Err(Error::Auth(AuthFailure { operation_id, source, attempts: attempt }))),
+            },
+        };
+        let waited = self.inner.rate_limit.acquire().await;
+        if !waited.is_zero() {
+            tracing::debug!(waited_ms = waited.as_millis() as u64, "waited for the rate limit");
         }
+        let sent = tokio::time::timeout(self.inner.timeout, self.send_once(request, url, &token)).await;
+        let response = match sent {
+            Ok(Ok(response)) => response,
+            Ok(Err(source)) => {
+                let failure = if source.is_connect() { Failure::Connect } else { Failure::Transport };
+                if let Some(delay) = retry(failure, None) {
+                    tracing::warn!(error = %ErrorChain(&source), delay_ms = delay.as_millis() as u64, "request failed; retrying");
+                    return Next::Retry(delay);
+                }
+                return Next::Done(Err(wire_error(operation_id, source, attempt, TransportPhase::Sending, started)));
+            }
+            Err(_) => {
+                if let Some(delay) = retry(Failure::Transport, None) {
+                    tracing::warn!(delay_ms = delay.as_millis() as u64, "no response in time; retrying");
+                    return Next::Retry(delay);
+                }
+                let waiting_for = format!(
+                    "waiting for the response headers ({} of at most {:.1} s each)",
+                    Attempts(attempt),
+                    self.inner.timeout.as_secs_f64()
+                );
+                let timeout = TimeoutError { operation_id, after: started.elapsed(), attempts: attempt, waiting_for };
+                return Next::Done(Err(Error::Timeout(timeout)));
+            }
+        };
+        let status = response.status();
+        tracing::Span::current().record("status", status.as_u16());
+        if status.is_success() && !read_eagerly(request, &response) {
+            let headers = response.headers().clone();
+            let body = Body::Unread(response);
+            return Next::Done(Ok(Response { operation_id, status, headers, body, attempts: attempt, _error: PhantomData }));
+        }
+        if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed && self.inner.auth.invalidate(&token) {
+            state.refreshed = true;
+            tracing::info!("401: refreshing the access token and retrying once");
+            drain(response).await;
+            return Next::Again;
+        }
+        let retry_after = retry_after(response.headers(), SystemTime::now());
+        if !status.is_success() {
+            if let Some(delay) = retry(Failure::Status(status), retry_after) {
+                tracing::warn!(status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                drain(response).await;
+                return Next::Retry(delay);
+            }
+        }
+        // Read the body here, so that one cut short is retried (when the
+        // method is safe to repeat) like any other transport failure.
+        let headers = response.headers().clone();
+        let (reading, response_url) = (Instant::now(), response.url().clone());
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(source) => {
+                if let Some(delay) = retry(Failure::Transport, None) {
+                    tracing::warn!(error = %ErrorChain(&source), delay_ms = delay.as_millis() as u64, "response body cut short; retrying");
+                    return Next::Retry(delay);
+                }
+                return Next::Done(Err(read_error(operation_id, source.with_url(response_url), attempt, reading)));
+            }
+        };
+        if status.is_success() {
+            return Next::Done(Ok(Response { operation_id, status, headers, body: Body::Read(body), attempts: attempt, _error: PhantomData }));
+        }
+        Next::Done(Err(api_error(request, status, headers, body, retry_after, attempt)))
     }
 
     async fn send_once<B>(&self, request: &Request<B>, url: &str, token: &SecretString) -> reqwest::Result<reqwest::Response> {
@@ -280,6 +303,25 @@ impl Client {
     }
 }
 
+/// Where a request's attempts stand.
+struct Progress {
+    started: Instant,
+    attempt: u32,
+    /// The token was refreshed after a 401 (once per request).
+    refreshed: bool,
+}
+
+/// How an attempt ended. Returned once per attempt and matched at once, so
+/// the size of `Done` costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+enum Next<B> {
+    Done(Result<Response<B>, Error<B>>),
+    /// Wait, then try again.
+    Retry(Duration),
+    /// Try again at once (a refreshed token).
+    Again,
+}
+
 /// Read what is left of a response we are not going to use, so the
 /// connection goes back to the pool (bounded: a large body is dropped).
 async fn drain(response: reqwest::Response) {
@@ -292,16 +334,17 @@ fn api_error<B>(
     request: &Request<B>,
     status: reqwest::StatusCode,
     headers: HeaderMap,
-    body: &[u8],
+    body: Bytes,
     retry_after: Option<Duration>,
     attempts: u32,
 ) -> Error<B> {
-    let facts = error_facts(body);
+    let facts = error_facts(&body);
     Error::Api(Box::new(ApiError {
         operation_id: request.operation_id,
         status,
-        body: (request.decode_error)(status.as_u16(), body).ok(),
-        body_excerpt: excerpt(body, 512),
+        body: (request.decode_error)(status.as_u16(), &body).ok(),
+        body_excerpt: excerpt(&body, 512),
+        raw_body: body,
         tracking_id: facts.tracking_id,
         detail_code: facts.detail_code,
         message: facts.message,

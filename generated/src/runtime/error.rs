@@ -2,6 +2,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
@@ -60,6 +61,36 @@ impl<B> Error<B> {
         self.as_api().and_then(|e| e.retry_after)
     }
 
+    /// Attempts made, retries included: `Some(0)` for a request that was
+    /// never sent; `None` for failures after the request (writing a
+    /// download, a job the server reports as failed).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::Decode(e) => Some(e.attempts),
+            Error::Transport(e) => Some(e.attempts),
+            Error::Request(_) => Some(0),
+            Error::Auth(e) => Some(e.attempts),
+            Error::Timeout(e) => Some(e.attempts),
+            Error::Io(_) | Error::Job(_) => None,
+        }
+    }
+
+    /// The whole body of the response that failed (an error status, or a
+    /// success body that did not decode), whatever the spec declares for it.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Api(e) => Some(&e.raw_body),
+            Error::Decode(e) => Some(&e.raw_body),
+            _ => None,
+        }
+    }
+
+    /// [`Self::raw_body`] as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> Option<String> {
+        self.raw_body().map(|b| String::from_utf8_lossy(b).into_owned())
+    }
+
     /// The API error, if the server answered with an error status.
     pub fn as_api(&self) -> Option<&ApiError<B>> {
         match self {
@@ -105,10 +136,13 @@ pub struct ApiError<B> {
     /// The HTTP status.
     pub status: StatusCode,
     /// The body decoded into the type the spec declares for this status;
-    /// `None` when it was empty or did not match (see `body_excerpt`).
+    /// `None` when it was empty or did not match (see `raw_body`).
     pub body: Option<B>,
     /// The start of the raw body, for diagnostics.
     pub body_excerpt: String,
+    /// The whole body as received, whether or not it matched the spec
+    /// (see also [`ApiError::text`]).
+    pub raw_body: Bytes,
     /// The server's tracking id for this failure, when it sent one.
     pub tracking_id: Option<String>,
     /// A fine-grained error code (`detailCode`), when the server sent one.
@@ -121,6 +155,13 @@ pub struct ApiError<B> {
     pub attempts: u32,
     /// All response headers.
     pub headers: HeaderMap,
+}
+
+impl<B> ApiError<B> {
+    /// The whole body as text (invalid UTF-8 replaced), whatever its type.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.raw_body).into_owned()
+    }
 }
 
 impl<B> fmt::Display for ApiError<B> {
@@ -151,6 +192,8 @@ pub struct DecodeError {
     pub path: String,
     /// The start of the raw body.
     pub body_excerpt: String,
+    /// The whole body as received.
+    pub raw_body: Bytes,
     /// What serde reported.
     pub source: serde_json::Error,
     /// Attempts made, retries included.
@@ -520,6 +563,7 @@ mod tests {
             status: StatusCode::NOT_FOUND,
             body: None,
             body_excerpt: String::new(),
+            raw_body: Bytes::new(),
             tracking_id: Some("t-1".into()),
             detail_code: Some("404 Not found".into()),
             message: Some("no such session".into()),

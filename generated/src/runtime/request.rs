@@ -20,6 +20,8 @@ pub struct Request<B> {
     pub(crate) method: Method,
     pub(crate) operation_id: &'static str,
     pub(crate) base_path: &'static str,
+    /// The path as the spec writes it, `{name}` placeholders unfilled.
+    pub(crate) path_template: &'static str,
     pub(crate) path: String,
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
@@ -44,6 +46,7 @@ impl<B> Request<B> {
             method,
             operation_id,
             base_path,
+            path_template,
             path: path_template.to_owned(),
             query: String::new(),
             headers: HeaderMap::new(),
@@ -183,6 +186,18 @@ impl<B> Request<B> {
         self.accept = accept;
     }
 
+    /// The operation id, e.g. `getRoleMiningSessions`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The base path and the path as the spec writes it, placeholders
+    /// unfilled (`/beta/role-mining-sessions/{sessionId}`): what tracing
+    /// records, so ids and query values stay out of logs above TRACE.
+    pub fn path_template(&self) -> String {
+        format!("{}{}", self.base_path, self.path_template)
+    }
+
     /// The path with parameters filled and encoded, plus the query string.
     pub fn path_and_query(&self) -> String {
         if self.query.is_empty() {
@@ -190,6 +205,23 @@ impl<B> Request<B> {
         } else {
             format!("{}{}?{}", self.base_path, self.path, self.query)
         }
+    }
+}
+
+impl<B> std::fmt::Debug for Request<B> {
+    /// Method, operation, path, header names (not values: they may carry
+    /// secrets) and body size.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.keys().map(|k| k.as_str()).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("operation_id", &self.operation_id)
+            .field("path", &self.path_and_query())
+            .field("headers", &headers)
+            .field("body_bytes", &self.body.as_ref().map(|b| b.len()))
+            .field("accept", &self.accept)
+            .field("problem", &self.problem)
+            .finish_non_exhaustive()
     }
 }
 
@@ -207,6 +239,7 @@ mod tests {
         r.path_param("sessionId", "../x?y#z");
         r.path_param("roleId", "a b/ü");
         assert_eq!(r.path_and_query(), "/beta/sessions/..%2Fx%3Fy%23z/roles/a%20b%2F%C3%BC");
+        assert_eq!(r.path_template(), "/beta/sessions/{sessionId}/roles/{roleId}");
         assert!(r.problem.is_none());
     }
 
@@ -245,6 +278,8 @@ mod tests {
         assert_eq!(r.headers["x-sailpoint-experimental"], "true");
         assert_eq!(r.headers["content-type"], "application/json-patch+json");
         assert_eq!(r.body.as_deref(), Some(&br#"[{"op":"remove","path":"/name"}]"#[..]));
+        let shown = format!("{r:?}");
+        assert!(shown.contains("x-sailpoint-experimental") && !shown.contains("true\"") && shown.contains("Some(32)"), "{shown}");
         r.header("X-Bad", Some("line\nbreak"));
         assert!(r.problem.is_some());
     }

@@ -120,6 +120,7 @@ pub(crate) fn decode_json<T: DeserializeOwned, B>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error<B>> {
+    let raw = body;
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
     if let Ok(value) = serde_json::from_slice(body) {
         return Ok(value);
@@ -136,7 +137,8 @@ pub(crate) fn decode_json<T: DeserializeOwned, B>(
         operation_id,
         status,
         path,
-        body_excerpt: excerpt(body, 512),
+        body_excerpt: excerpt(raw, 512),
+        raw_body: Bytes::copy_from_slice(raw),
         source,
         attempts: 1,
     })))
