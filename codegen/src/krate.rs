@@ -18,6 +18,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../generated/src/runtime/client.rs")),
     ("download.rs", include_str!("../../generated/src/runtime/download.rs")),
     ("error.rs", include_str!("../../generated/src/runtime/error.rs")),
+    ("mock.rs", include_str!("../../generated/src/runtime/mock.rs")),
     ("multipart.rs", include_str!("../../generated/src/runtime/multipart.rs")),
     ("paginate.rs", include_str!("../../generated/src/runtime/paginate.rs")),
     ("params.rs", include_str!("../../generated/src/runtime/params.rs")),
@@ -45,6 +46,8 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 tokio = { version = "1", features = ["sync", "time", "fs", "io-util"] }
 tracing = { version = "0.1", default-features = false, features = ["std", "attributes"] }
+# The `mock` feature's typed mock servers.
+wiremock = { version = "0.6", optional = true }
 "#;
 
 /// Dev-dependencies of every generated crate: the runtime's own unit tests.
@@ -200,6 +203,9 @@ pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String
         }
     }
     validate_extras(config)?;
+    if config.extra_features.iter().any(|(name, _)| name == "mock") {
+        return Err("the feature `mock` is the generator's own (the typed mock servers)".into());
+    }
     let mut files = Vec::new();
     let specs: Vec<&str> = config.apis.iter().map(|a| a.spec_label.as_str()).collect();
     let marker = generated_marker(&config.command, &format!("from {}", specs.join(", ")));
@@ -216,9 +222,14 @@ pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String
         files.push(GeneratedFile { path: dir.join("mod.rs"), contents: out.module });
         files.push(GeneratedFile { path: dir.join("models.rs"), contents: out.models });
         files.push(GeneratedFile { path: dir.join("builders.rs"), contents: out.builders });
+        let mock = emit::emit_mock(&api.api, &api.module, &api.editions, &config.name, &header)?;
+        files.push(GeneratedFile { path: dir.join("mock.rs"), contents: mock });
         for edition in &api.editions {
             let contents = emit::emit_edition(&api.api, &api.module, edition, &header)?;
-            files.push(GeneratedFile { path: PathBuf::from("src").join(&edition.module).join("mod.rs"), contents });
+            let dir = PathBuf::from("src").join(&edition.module);
+            files.push(GeneratedFile { path: dir.join("mod.rs"), contents });
+            let mock = emit::emit_edition_mock(&api.module, edition, &header)?;
+            files.push(GeneratedFile { path: dir.join("mock.rs"), contents: mock });
         }
     }
     if config.include_runtime {
@@ -281,9 +292,7 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
         out += &format!("keywords = [{}]\n", keywords.join(", "));
     }
     out += "categories = [\"api-bindings\", \"web-programming::http-client\"]\n";
-    if config.features || !config.extra_features.is_empty() {
-        out += "\n[features]\n";
-    }
+    out += "\n[features]\n";
     if config.features {
         let all: Vec<&str> = config.apis.iter().flat_map(ApiConfig::modules).collect();
         let defaults: Vec<String> = match &config.default_features {
@@ -299,6 +308,8 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
         let enables: Vec<String> = enables.iter().map(|f| toml_string(f)).collect();
         out += &format!("{name} = [{}]\n", enables.join(", "));
     }
+    // Typed mock servers for tests: a `mock` module in each API module.
+    out += "mock = [\"dep:wiremock\"]\n";
     out += "\n[dependencies]\n";
     out += DEPENDENCIES;
     if let Some(dependencies) = &config.dependencies {

@@ -74,6 +74,8 @@ pub fn api_module(api: &Api, module: &str, editions: &[Edition]) -> TokenStream 
         pub mod builders;
         /// Types of request and response bodies.
         pub mod models;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #[doc = #base_doc]
         pub const BASE_PATH: &str = #base_path;
@@ -254,6 +256,9 @@ pub fn edition_module(api: &Api, home_module: &str, edition: &Edition) -> TokenS
         #module_doc
 
         pub use crate::#home::{builders, models, Edition, Error, ErrorBody};
+
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #[doc = #base_doc]
         pub const BASE_PATH: &str = #base_path;

@@ -3,6 +3,7 @@
 
 mod api;
 mod docs;
+mod mock;
 mod models;
 mod operations;
 mod rust_type;
@@ -38,6 +39,18 @@ pub fn emit_api(api: &Api, module: &str, editions: &[Edition], header: &str) -> 
 /// The `mod.rs` of an edition served by `home_module`'s code.
 pub fn emit_edition(api: &Api, home_module: &str, edition: &Edition, header: &str) -> Result<String, String> {
     format(api::edition_module(api, home_module, edition), header, "mod.rs")
+}
+
+/// The `mock.rs` of an API module (cargo feature `mock`): a typed mock
+/// server; `crate_name` is the package, for its doctest.
+pub fn emit_mock(api: &Api, module: &str, editions: &[Edition], crate_name: &str, header: &str) -> Result<String, String> {
+    let index = TypeIndex::new(&api.types);
+    format(mock::mock_module(api, module, editions, crate_name, &index), header, "mock.rs")
+}
+
+/// The `mock.rs` of an edition served by `home_module`'s code.
+pub fn emit_edition_mock(home_module: &str, edition: &Edition, header: &str) -> Result<String, String> {
+    format(mock::edition_mock_module(home_module, edition), header, "mock.rs")
 }
 
 /// Pretty-print tokens as a file, header first.

@@ -10,6 +10,8 @@ mod auth;
 mod client;
 mod download;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod multipart;
 mod paginate;
 mod params;

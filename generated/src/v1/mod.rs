@@ -5,6 +5,9 @@
 //! The operations and types of [`crate::v2025`], served at the host root, with `/v1` after each path's first segment, operation ids ending in `V1`. Method names are the same in every edition; the operation ids this edition uses are in each method's docs and in errors.
 pub use crate::v2025::{builders, models, Edition, Error, ErrorBody};
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Path prefix of every operation of this edition: none, paths start at the host root.
 pub const BASE_PATH: &str = "";
 

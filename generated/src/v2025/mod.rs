@@ -13,6 +13,9 @@ pub mod builders;
 /// Types of request and response bodies.
 pub mod models;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Path prefix of every operation of this API (`/v2025`).
 pub const BASE_PATH: &str = "/v2025";
 

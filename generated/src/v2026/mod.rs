@@ -5,6 +5,9 @@
 //! The operations and types of [`crate::v2025`], served at `/v2026`. Method names are the same in every edition; the operation ids this edition uses are in each method's docs and in errors.
 pub use crate::v2025::{builders, models, Edition, Error, ErrorBody};
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Path prefix of every operation of this edition (`/v2026`).
 pub const BASE_PATH: &str = "/v2026";
 
