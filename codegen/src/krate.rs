@@ -280,7 +280,8 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
     let mut out = format!("# {marker}\n\n[package]\n");
     out += &format!("name = {}\n", toml_string(&config.name));
     out += &format!("version = {}\n", toml_string(&config.version));
-    out += "edition = \"2021\"\nrust-version = \"1.80\"\n";
+    // 1.85: the oldest compiler the optional `mock` feature's wiremock 0.6 accepts.
+    out += "edition = \"2021\"\nrust-version = \"1.85\"\n";
     out += &format!("description = {}\n", toml_string(&config.description));
     out += &format!("license = {}\n", toml_string(&config.license));
     if let Some(repo) = &config.repository {

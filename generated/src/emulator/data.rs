@@ -277,7 +277,7 @@ impl Directory {
                 .entitlements
                 .iter()
                 .any(|&e| self.sources[self.entitlements[e].source].name.to_lowercase() == value),
-            attribute => identity.attribute(attribute).map_or(true, |v| v.to_lowercase() == value),
+            attribute => identity.attribute(attribute).is_none_or(|v| v.to_lowercase() == value),
         }
     }
 }

@@ -81,7 +81,7 @@ impl Query {
     /// `items`, each judged by its JSON.
     pub fn apply<T>(&self, items: Vec<(Value, T)>) -> Paged<T> {
         let mut kept: Vec<(Value, T)> =
-            items.into_iter().filter(|(json, _)| self.filter.as_ref().map_or(true, |f| f.eval(json))).collect();
+            items.into_iter().filter(|(json, _)| self.filter.as_ref().is_none_or(|f| f.eval(json))).collect();
         if !self.sorters.is_empty() {
             kept.sort_by(|(a, _), (b, _)| {
                 self.sorters

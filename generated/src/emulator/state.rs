@@ -325,7 +325,7 @@ impl Tenant {
             self.find_session(session)?;
         }
         self.role(id)
-            .filter(|r| session.map_or(true, |s| s == r.session) && self.role_visible(r, now))
+            .filter(|r| session.is_none_or(|s| s == r.session) && self.role_visible(r, now))
             .ok_or_else(|| Problem::NotFound(format!("potential role {id} not found")))
     }
 

@@ -169,7 +169,7 @@ impl Shared {
     fn routes<'a>(&'a self, op: &'static OperationSpec) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
         op.routes
             .iter()
-            .filter(move |(edition, _, _)| self.edition.map_or(true, |e| e == *edition))
+            .filter(move |(edition, _, _)| self.edition.is_none_or(|e| e == *edition))
             .map(|(_, template, operation_id)| (*template, *operation_id))
     }
 }
@@ -348,7 +348,7 @@ impl Times {
     }
 
     fn contains(self, n: u64) -> bool {
-        n >= self.low && self.high.map_or(true, |high| n <= high)
+        n >= self.low && self.high.is_none_or(|high| n <= high)
     }
 }
 
@@ -664,7 +664,7 @@ fn explain(shared: &Shared, request: &wiremock::Request) -> String {
         let method_matches = op.method.eq_ignore_ascii_case(request.method.as_str());
         for (template, operation_id) in shared.routes(op) {
             let score = closeness(method_matches, template, path);
-            if best.map_or(true, |(b, ..)| score > b) {
+            if best.is_none_or(|(b, ..)| score > b) {
                 best = Some((score, op, template, operation_id));
             }
         }
