@@ -22,6 +22,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("multipart.rs", include_str!("../../generated/src/runtime/multipart.rs")),
     ("paginate.rs", include_str!("../../generated/src/runtime/paginate.rs")),
     ("params.rs", include_str!("../../generated/src/runtime/params.rs")),
+    ("pending.rs", include_str!("../../generated/src/runtime/pending.rs")),
     ("poll.rs", include_str!("../../generated/src/runtime/poll.rs")),
     ("rate_limit.rs", include_str!("../../generated/src/runtime/rate_limit.rs")),
     ("request.rs", include_str!("../../generated/src/runtime/request.rs")),

@@ -275,11 +275,13 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
         (_, None) => steps.push(quote!(request.accept("*/*");)),
     }
     let returns = return_type(op);
-    let finish = match op.returns.kind {
-        ResponseKind::Json => quote!(self.send_raw().await?.json().await),
-        ResponseKind::Bytes => quote!(Ok(self.send_raw().await?.into_download())),
-        ResponseKind::Text => quote!(self.send_raw().await?.text().await),
-        ResponseKind::Empty => quote!(self.send_raw().await?.empty().await),
+    // Every kind of body has one generic sender in the runtime, so an
+    // operation compiles to a plain function, not an async state machine.
+    let sender = match op.returns.kind {
+        ResponseKind::Json => quote!(send_json),
+        ResponseKind::Bytes => quote!(send_download),
+        ResponseKind::Text => quote!(send_text),
+        ResponseKind::Empty => quote!(send_empty),
     };
     let http_method = ident(&op.http_method);
     let decoder = format_ident!("decode_error_{}", decoder);
@@ -305,14 +307,21 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
             #(#setters)*
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#returns, super::Error> {
-                #finish
+            pub fn send(self) -> crate::runtime::Pending<#returns, super::ErrorBody> {
+                let (client, request) = self.into_request();
+                client.runtime().#sender(request)
             }
 
             /// Send the request and return the response undecoded: status,
             /// headers, and a body still to be read. Error statuses are
             /// still turned into [`super::Error`].
-            pub async fn send_raw(self) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+            pub fn send_raw(self) -> crate::runtime::Pending<crate::runtime::Response<super::ErrorBody>, super::ErrorBody> {
+                let (client, request) = self.into_request();
+                client.runtime().send_raw(request)
+            }
+
+            /// The request this builder describes, and the client to send it with.
+            fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
                 #route
                 let #mut_request request = crate::runtime::Request::new(
                     ::reqwest::Method::#http_method,
@@ -322,7 +331,7 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
                     #decoder,
                 );
                 #(#steps)*
-                self.client.runtime().execute(request).await
+                (self.client, request)
             }
 
             #paging
@@ -330,10 +339,10 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
 
         impl ::std::future::IntoFuture for #name {
             type Output = Result<#returns, super::Error>;
-            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send>>;
+            type IntoFuture = crate::runtime::Pending<#returns, super::ErrorBody>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }
@@ -393,16 +402,15 @@ fn pagination_methods(p: &Pagination) -> TokenStream {
         }
 
         /// Every item of the collection in one vector (see [`Self::stream`]).
-        pub async fn collect_all(self) -> Result<Vec<#item>, super::Error> {
-            ::futures_util::TryStreamExt::try_collect(self.stream()).await
+        pub fn collect_all(self) -> crate::runtime::Pending<Vec<#item>, super::ErrorBody> {
+            crate::runtime::collect_all(self.stream())
         }
 
         /// Send, returning the items with `X-Total-Count` (which the server
         /// sends when the request has `count=true`).
-        pub async fn send_page(self) -> Result<crate::runtime::Page<#item>, super::Error> {
-            let response = self.send_raw().await?;
-            let total_count = response.total_count();
-            Ok(crate::runtime::Page { items: response.json().await?, total_count })
+        pub fn send_page(self) -> crate::runtime::Pending<crate::runtime::Page<#item>, super::ErrorBody> {
+            let (client, request) = self.into_request();
+            client.runtime().send_page(request)
         }
     }
 }

@@ -670,18 +670,31 @@ impl GetRoleMiningSessions {
     }
 
     /// Send `GET /role-mining-sessions` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionResponse>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionResponse>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getRoleMiningSessions",
             super::BASE_PATH,
@@ -699,7 +712,7 @@ impl GetRoleMiningSessions {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -725,38 +738,38 @@ impl GetRoleMiningSessions {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionResponse>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionResponse>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningSessionResponse>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningSessions {
     type Output = Result<Vec<super::models::RoleMiningSessionResponse>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionResponse>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -770,18 +783,31 @@ pub struct CreateRoleMiningSessions {
 
 impl CreateRoleMiningSessions {
     /// Send `POST /role-mining-sessions` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "createRoleMiningSessions",
             super::BASE_PATH,
@@ -798,19 +824,20 @@ impl CreateRoleMiningSessions {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for CreateRoleMiningSessions {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -824,18 +851,31 @@ pub struct GetRoleMiningSession {
 
 impl GetRoleMiningSession {
     /// Send `GET /role-mining-sessions/{sessionId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getRoleMiningSession",
             super::BASE_PATH,
@@ -849,19 +889,20 @@ impl GetRoleMiningSession {
             decode_error_1,
         );
         request.path_param("sessionId", &self.session_id);
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningSession {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -876,16 +917,26 @@ pub struct PatchRoleMiningSession {
 
 impl PatchRoleMiningSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
-    pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
-        self.send_raw().await?.json().await
+    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "patchRoleMiningSession",
             super::BASE_PATH,
@@ -903,19 +954,17 @@ impl PatchRoleMiningSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for PatchRoleMiningSession {
     type Output = Result<::serde_json::Value, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -929,18 +978,31 @@ pub struct GetRoleMiningSessionStatus {
 
 impl GetRoleMiningSessionStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/status` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningSessionStatus, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningSessionStatus,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getRoleMiningSessionStatus",
             super::BASE_PATH,
@@ -954,19 +1016,20 @@ impl GetRoleMiningSessionStatus {
             decode_error_3,
         );
         request.path_param("sessionId", &self.session_id);
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningSessionStatus {
     type Output = Result<super::models::RoleMiningSessionStatus, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningSessionStatus,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1021,18 +1084,31 @@ impl GetPotentialRoleSummaries {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getPotentialRoleSummaries",
             super::BASE_PATH,
@@ -1051,7 +1127,7 @@ impl GetPotentialRoleSummaries {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1077,26 +1153,25 @@ impl GetPotentialRoleSummaries {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -1106,12 +1181,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleSummaries {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1126,18 +1202,31 @@ pub struct GetPotentialRole {
 
 impl GetPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getPotentialRole",
             super::BASE_PATH,
@@ -1152,19 +1241,20 @@ impl GetPotentialRole {
         );
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1180,16 +1270,26 @@ pub struct PatchPotentialRoleSession {
 
 impl PatchPotentialRoleSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
-        self.send_raw().await?.json().await
+    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "patchPotentialRoleSession",
             super::BASE_PATH,
@@ -1208,19 +1308,17 @@ impl PatchPotentialRoleSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for PatchPotentialRoleSession {
     type Output = Result<::serde_json::Value, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1269,18 +1367,31 @@ impl GetPotentialRoleApplications {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleApplication>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getPotentialRoleApplications",
             super::BASE_PATH,
@@ -1299,7 +1410,7 @@ impl GetPotentialRoleApplications {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1325,26 +1436,25 @@ impl GetPotentialRoleApplications {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleApplication>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleApplication>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -1354,12 +1464,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleApplications {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleApplication>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1408,18 +1519,31 @@ impl GetPotentialRoleEntitlements {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getPotentialRoleEntitlements",
             super::BASE_PATH,
@@ -1438,7 +1562,7 @@ impl GetPotentialRoleEntitlements {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1464,26 +1588,25 @@ impl GetPotentialRoleEntitlements {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -1493,12 +1616,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleEntitlements {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1563,18 +1687,31 @@ impl GetEntitlementsPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getEntitlementsPotentialRole",
             super::BASE_PATH,
@@ -1595,7 +1732,7 @@ impl GetEntitlementsPotentialRole {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1618,38 +1755,38 @@ impl GetEntitlementsPotentialRole {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningEntitlement>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1671,18 +1808,31 @@ impl GetEntitlementDistributionPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<::std::collections::HashMap<String, i32>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        ::std::collections::HashMap<String, i32>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getEntitlementDistributionPotentialRole",
             super::BASE_PATH,
@@ -1698,19 +1848,20 @@ impl GetEntitlementDistributionPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.query("includeCommonAccess", self.include_common_access.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetEntitlementDistributionPotentialRole {
     type Output = Result<::std::collections::HashMap<String, i32>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        ::std::collections::HashMap<String, i32>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1726,18 +1877,31 @@ pub struct UpdateEntitlementsPotentialRole {
 
 impl UpdateEntitlementsPotentialRole {
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "updateEntitlementsPotentialRole",
             super::BASE_PATH,
@@ -1756,19 +1920,20 @@ impl UpdateEntitlementsPotentialRole {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for UpdateEntitlementsPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1824,18 +1989,31 @@ impl GetIdentitiesPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getIdentitiesPotentialRole",
             super::BASE_PATH,
@@ -1855,7 +2033,7 @@ impl GetIdentitiesPotentialRole {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1878,35 +2056,38 @@ impl GetIdentitiesPotentialRole {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::runtime::Page<super::models::RoleMiningIdentity>, super::Error> {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+    ) -> crate::runtime::Pending<
+        crate::runtime::Page<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetIdentitiesPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningIdentity>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1921,18 +2102,31 @@ pub struct ExportRoleMiningPotentialRole {
 
 impl ExportRoleMiningPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`]).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
-        Ok(self.send_raw().await?.into_download())
+    ) -> crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_download(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "exportRoleMiningPotentialRole",
             super::BASE_PATH,
@@ -1948,19 +2142,20 @@ impl ExportRoleMiningPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.accept("application/zip, application/json");
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
     type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1987,18 +2182,31 @@ impl ExportRoleMiningPotentialRoleAsync {
     }
 
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "exportRoleMiningPotentialRoleAsync",
             super::BASE_PATH,
@@ -2016,7 +2224,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
@@ -2026,12 +2234,13 @@ impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleAsync {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2047,18 +2256,31 @@ pub struct ExportRoleMiningPotentialRoleStatus {
 
 impl ExportRoleMiningPotentialRoleStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "exportRoleMiningPotentialRoleStatus",
             super::BASE_PATH,
@@ -2074,7 +2296,7 @@ impl ExportRoleMiningPotentialRoleStatus {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
@@ -2084,12 +2306,13 @@ impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleStatus {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2105,18 +2328,31 @@ pub struct DownloadRoleMiningPotentialRoleZip {
 
 impl DownloadRoleMiningPotentialRoleZip {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`]).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
-        Ok(self.send_raw().await?.into_download())
+    ) -> crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_download(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "downloadRoleMiningPotentialRoleZip",
             super::BASE_PATH,
@@ -2133,19 +2369,20 @@ impl DownloadRoleMiningPotentialRoleZip {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
         request.accept("application/zip, application/json");
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
     type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2190,18 +2427,31 @@ impl CreatePotentialRoleProvisionRequest {
     }
 
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRoleSummary, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleSummary,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "createPotentialRoleProvisionRequest",
             super::BASE_PATH,
@@ -2225,19 +2475,20 @@ impl CreatePotentialRoleProvisionRequest {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for CreatePotentialRoleProvisionRequest {
     type Output = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleSummary,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2293,18 +2544,31 @@ impl GetExcludedEntitlementsPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getExcludedEntitlementsPotentialRole",
             super::BASE_PATH,
@@ -2324,7 +2588,7 @@ impl GetExcludedEntitlementsPotentialRole {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2347,38 +2611,38 @@ impl GetExcludedEntitlementsPotentialRole {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningEntitlement>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetExcludedEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2432,18 +2696,31 @@ impl GetAllPotentialRoleSummaries {
     }
 
     /// Send `GET /role-mining-potential-roles` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getAllPotentialRoleSummaries",
             super::BASE_PATH,
@@ -2461,7 +2738,7 @@ impl GetAllPotentialRoleSummaries {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2487,26 +2764,25 @@ impl GetAllPotentialRoleSummaries {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -2516,12 +2792,13 @@ impl ::std::future::IntoFuture for GetAllPotentialRoleSummaries {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2535,18 +2812,31 @@ pub struct GetRoleMiningPotentialRole {
 
 impl GetRoleMiningPotentialRole {
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getRoleMiningPotentialRole",
             super::BASE_PATH,
@@ -2560,19 +2850,20 @@ impl GetRoleMiningPotentialRole {
             decode_error_0,
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2587,16 +2878,26 @@ pub struct PatchRoleMiningPotentialRole {
 
 impl PatchRoleMiningPotentialRole {
     /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
-        self.send_raw().await?.json().await
+    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "patchRoleMiningPotentialRole",
             super::BASE_PATH,
@@ -2614,19 +2915,17 @@ impl PatchRoleMiningPotentialRole {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for PatchRoleMiningPotentialRole {
     type Output = Result<::serde_json::Value, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2673,18 +2972,31 @@ impl GetSavedPotentialRoles {
     }
 
     /// Send `GET /role-mining-potential-roles/saved` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDraftRoleDto>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getSavedPotentialRoles",
             super::BASE_PATH,
@@ -2701,7 +3013,7 @@ impl GetSavedPotentialRoles {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2727,26 +3039,25 @@ impl GetSavedPotentialRoles {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDraftRoleDto>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningSessionDraftRoleDto>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -2756,12 +3067,13 @@ impl ::std::future::IntoFuture for GetSavedPotentialRoles {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDraftRoleDto>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2810,18 +3122,31 @@ impl GetPotentialRoleSourceIdentityUsage {
     }
 
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
             "getPotentialRoleSourceIdentityUsage",
             super::BASE_PATH,
@@ -2840,7 +3165,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         request.query("offset", self.offset.as_ref());
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2866,26 +3191,25 @@ impl GetPotentialRoleSourceIdentityUsage {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -2895,12 +3219,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleSourceIdentityUsage {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

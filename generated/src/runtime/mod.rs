@@ -14,6 +14,7 @@ mod error;
 pub mod mock;
 mod multipart;
 mod paginate;
+mod pending;
 mod params;
 mod poll;
 mod rate_limit;
@@ -31,6 +32,9 @@ pub use error::{
 };
 pub use multipart::Multipart;
 pub use paginate::{paginate, ItemStream, Page};
+#[doc(hidden)]
+pub use pending::collect_all;
+pub use pending::Pending;
 pub use params::ParamValue;
 pub use poll::{poll_until, PollPolicy};
 pub use rate_limit::{fan_out, RateLimit};

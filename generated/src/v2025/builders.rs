@@ -720,18 +720,31 @@ impl GetRoleMiningSessions {
     }
 
     /// Send `GET /role-mining-sessions` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionDto>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDto>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -751,7 +764,7 @@ impl GetRoleMiningSessions {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -774,38 +787,38 @@ impl GetRoleMiningSessions {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionDto>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDto>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningSessionDto>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningSessions {
     type Output = Result<Vec<super::models::RoleMiningSessionDto>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDto>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -819,18 +832,31 @@ pub struct CreateRoleMiningSessions {
 
 impl CreateRoleMiningSessions {
     /// Send `POST /role-mining-sessions` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -851,19 +877,20 @@ impl CreateRoleMiningSessions {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for CreateRoleMiningSessions {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -877,18 +904,31 @@ pub struct GetRoleMiningSession {
 
 impl GetRoleMiningSession {
     /// Send `GET /role-mining-sessions/{sessionId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningSessionResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -906,19 +946,20 @@ impl GetRoleMiningSession {
         );
         request.path_param("sessionId", &self.session_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningSession {
     type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningSessionResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -933,16 +974,26 @@ pub struct PatchRoleMiningSession {
 
 impl PatchRoleMiningSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
-    pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
-        self.send_raw().await?.json().await
+    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -964,19 +1015,17 @@ impl PatchRoleMiningSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for PatchRoleMiningSession {
     type Output = Result<::serde_json::Value, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -990,18 +1039,31 @@ pub struct GetRoleMiningSessionStatus {
 
 impl GetRoleMiningSessionStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/status` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningSessionStatus, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningSessionStatus,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1027,19 +1089,20 @@ impl GetRoleMiningSessionStatus {
         );
         request.path_param("sessionId", &self.session_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningSessionStatus {
     type Output = Result<super::models::RoleMiningSessionStatus, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningSessionStatus,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1094,18 +1157,31 @@ impl GetPotentialRoleSummaries {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1136,7 +1212,7 @@ impl GetPotentialRoleSummaries {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1162,26 +1238,25 @@ impl GetPotentialRoleSummaries {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -1191,12 +1266,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleSummaries {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1211,18 +1287,31 @@ pub struct GetPotentialRole {
 
 impl GetPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1249,19 +1338,20 @@ impl GetPotentialRole {
         request.path_param("sessionId", &self.session_id);
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1277,16 +1367,26 @@ pub struct PatchPotentialRoleSession {
 
 impl PatchPotentialRoleSession {
     /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
-        self.send_raw().await?.json().await
+    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1317,19 +1417,17 @@ impl PatchPotentialRoleSession {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for PatchPotentialRoleSession {
     type Output = Result<::serde_json::Value, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1378,18 +1476,31 @@ impl GetPotentialRoleApplications {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleApplication>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1420,7 +1531,7 @@ impl GetPotentialRoleApplications {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1446,26 +1557,25 @@ impl GetPotentialRoleApplications {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleApplication>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleApplication>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleApplication>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -1475,12 +1585,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleApplications {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleApplication>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1529,18 +1640,31 @@ impl GetPotentialRoleEntitlements {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1571,7 +1695,7 @@ impl GetPotentialRoleEntitlements {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1597,26 +1721,25 @@ impl GetPotentialRoleEntitlements {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleEntitlements>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -1626,12 +1749,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleEntitlements {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1696,18 +1820,31 @@ impl GetEntitlementsPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1740,7 +1877,7 @@ impl GetEntitlementsPotentialRole {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -1763,38 +1900,38 @@ impl GetEntitlementsPotentialRole {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningEntitlement>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1816,18 +1953,31 @@ impl GetEntitlementDistributionPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<::std::collections::HashMap<String, i32>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        ::std::collections::HashMap<String, i32>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1855,19 +2005,20 @@ impl GetEntitlementDistributionPotentialRole {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.query("includeCommonAccess", self.include_common_access.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetEntitlementDistributionPotentialRole {
     type Output = Result<::std::collections::HashMap<String, i32>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        ::std::collections::HashMap<String, i32>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1883,18 +2034,31 @@ pub struct UpdateEntitlementsPotentialRole {
 
 impl UpdateEntitlementsPotentialRole {
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -1925,19 +2089,20 @@ impl UpdateEntitlementsPotentialRole {
             let body = self.body;
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for UpdateEntitlementsPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1993,18 +2158,31 @@ impl GetIdentitiesPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2036,7 +2214,7 @@ impl GetIdentitiesPotentialRole {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2059,35 +2237,38 @@ impl GetIdentitiesPotentialRole {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningIdentity>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::runtime::Page<super::models::RoleMiningIdentity>, super::Error> {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+    ) -> crate::runtime::Pending<
+        crate::runtime::Page<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetIdentitiesPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningIdentity>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningIdentity>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2102,18 +2283,31 @@ pub struct ExportRoleMiningPotentialRole {
 
 impl ExportRoleMiningPotentialRole {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`]).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
-        Ok(self.send_raw().await?.into_download())
+    ) -> crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_download(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2141,19 +2335,20 @@ impl ExportRoleMiningPotentialRole {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
         request.accept("application/zip, application/json");
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
     type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2180,18 +2375,31 @@ impl ExportRoleMiningPotentialRoleAsync {
     }
 
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2221,7 +2429,7 @@ impl ExportRoleMiningPotentialRoleAsync {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
@@ -2231,12 +2439,13 @@ impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleAsync {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2252,18 +2461,31 @@ pub struct ExportRoleMiningPotentialRoleStatus {
 
 impl ExportRoleMiningPotentialRoleStatus {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRoleExportResponse, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2291,7 +2513,7 @@ impl ExportRoleMiningPotentialRoleStatus {
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.path_param("exportId", &self.export_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
@@ -2301,12 +2523,13 @@ impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleStatus {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleExportResponse,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2322,18 +2545,31 @@ pub struct DownloadRoleMiningPotentialRoleZip {
 
 impl DownloadRoleMiningPotentialRoleZip {
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`]).
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Download<super::ErrorBody>, super::Error> {
-        Ok(self.send_raw().await?.into_download())
+    ) -> crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_download(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2362,19 +2598,20 @@ impl DownloadRoleMiningPotentialRoleZip {
         request.path_param("exportId", &self.export_id);
         request.header("X-SailPoint-Experimental", Some("true"));
         request.accept("application/zip, application/json");
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
     type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        crate::runtime::Download<super::ErrorBody>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2419,18 +2656,31 @@ impl CreatePotentialRoleProvisionRequest {
     }
 
     /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRoleSummary, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleSummary,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2466,19 +2716,20 @@ impl CreatePotentialRoleProvisionRequest {
         if let Some(body) = self.body {
             request.json_body("application/json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for CreatePotentialRoleProvisionRequest {
     type Output = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRoleSummary,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2534,18 +2785,31 @@ impl GetExcludedEntitlementsPotentialRole {
     }
 
     /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2577,7 +2841,7 @@ impl GetExcludedEntitlementsPotentialRole {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2600,38 +2864,38 @@ impl GetExcludedEntitlementsPotentialRole {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningEntitlement>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningEntitlement>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
 impl ::std::future::IntoFuture for GetExcludedEntitlementsPotentialRole {
     type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningEntitlement>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2685,18 +2949,31 @@ impl GetAllPotentialRoleSummaries {
     }
 
     /// Send `GET /role-mining-potential-roles` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2718,7 +2995,7 @@ impl GetAllPotentialRoleSummaries {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -2744,26 +3021,25 @@ impl GetAllPotentialRoleSummaries {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSummary>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -2773,12 +3049,13 @@ impl ::std::future::IntoFuture for GetAllPotentialRoleSummaries {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSummary>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2792,18 +3069,31 @@ pub struct GetRoleMiningPotentialRole {
 
 impl GetRoleMiningPotentialRole {
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::models::RoleMiningPotentialRole, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2829,19 +3119,20 @@ impl GetRoleMiningPotentialRole {
         );
         request.path_param("potentialRoleId", &self.potential_role_id);
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for GetRoleMiningPotentialRole {
     type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        super::models::RoleMiningPotentialRole,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2856,16 +3147,26 @@ pub struct PatchPotentialRole {
 
 impl PatchPotentialRole {
     /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub async fn send(self) -> Result<::serde_json::Value, super::Error> {
-        self.send_raw().await?.json().await
+    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2890,19 +3191,17 @@ impl PatchPotentialRole {
             let body = self.body;
             request.json_body("application/json-patch+json", &body);
         }
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 }
 
 impl ::std::future::IntoFuture for PatchPotentialRole {
     type Output = Result<::serde_json::Value, super::Error>;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2949,18 +3248,31 @@ impl GetSavedPotentialRoles {
     }
 
     /// Send `GET /role-mining-potential-roles/saved` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDraftRoleDto>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -2981,7 +3293,7 @@ impl GetSavedPotentialRoles {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -3007,26 +3319,25 @@ impl GetSavedPotentialRoles {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningSessionDraftRoleDto>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDraftRoleDto>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningSessionDraftRoleDto>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -3036,12 +3347,13 @@ impl ::std::future::IntoFuture for GetSavedPotentialRoles {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningSessionDraftRoleDto>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3090,18 +3402,31 @@ impl GetPotentialRoleSourceIdentityUsage {
     }
 
     /// Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
-        self.send_raw().await?.json().await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_json(request)
     }
 
     /// Send the request and return the response undecoded: status,
     /// headers, and a body still to be read. Error statuses are
     /// still turned into [`super::Error`].
-    pub async fn send_raw(
+    pub fn send_raw(
         self,
-    ) -> Result<crate::runtime::Response<super::ErrorBody>, super::Error> {
+    ) -> crate::runtime::Pending<
+        crate::runtime::Response<super::ErrorBody>,
+        super::ErrorBody,
+    > {
+        let (client, request) = self.into_request();
+        client.runtime().send_raw(request)
+    }
+
+    /// The request this builder describes, and the client to send it with.
+    fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
         let base_path = edition.base_path();
         let (operation_id, path) = match edition {
@@ -3132,7 +3457,7 @@ impl GetPotentialRoleSourceIdentityUsage {
         request.query("limit", self.limit.as_ref());
         request.query("count", self.count.as_ref());
         request.header("X-SailPoint-Experimental", Some("true"));
-        self.client.runtime().execute(request).await
+        (self.client, request)
     }
 
     /// Every item of the collection, fetched lazily one page at a time, from the offset set on this builder (default 0) in pages of the limit set on it (default 250). At most one page is held in memory.
@@ -3158,26 +3483,25 @@ impl GetPotentialRoleSourceIdentityUsage {
     }
 
     /// Every item of the collection in one vector (see [`Self::stream`]).
-    pub async fn collect_all(
+    pub fn collect_all(
         self,
-    ) -> Result<Vec<super::models::RoleMiningPotentialRoleSourceUsage>, super::Error> {
-        ::futures_util::TryStreamExt::try_collect(self.stream()).await
+    ) -> crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::ErrorBody,
+    > {
+        crate::runtime::collect_all(self.stream())
     }
 
     /// Send, returning the items with `X-Total-Count` (which the server
     /// sends when the request has `count=true`).
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
+    ) -> crate::runtime::Pending<
         crate::runtime::Page<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::Error,
+        super::ErrorBody,
     > {
-        let response = self.send_raw().await?;
-        let total_count = response.total_count();
-        Ok(crate::runtime::Page {
-            items: response.json().await?,
-            total_count,
-        })
+        let (client, request) = self.into_request();
+        client.runtime().send_page(request)
     }
 }
 
@@ -3187,12 +3511,13 @@ impl ::std::future::IntoFuture for GetPotentialRoleSourceIdentityUsage {
         super::Error,
     >;
 
-    type IntoFuture = ::std::pin::Pin<
-        Box<dyn ::std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = crate::runtime::Pending<
+        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
+        super::ErrorBody,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
