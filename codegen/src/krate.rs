@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use crate::edition::Edition;
 use crate::emit;
+use crate::tags::TagPlan;
 use crate::ir::Api;
 use crate::text::{markdown_inline, single_line};
 
@@ -87,9 +88,22 @@ pub struct CrateConfig {
     pub bins: Vec<BinTarget>,
     /// The command that regenerates the crate, named in every header.
     pub command: String,
+    /// A cargo feature per spec tag (with `full`, the default, for all):
+    /// for a crate of one whole API without per-module features. Ignored
+    /// where the spec has a single tag or more than
+    /// [`crate::tags::MAX_TAG_FEATURES`].
+    pub tag_features: bool,
 }
 
 impl CrateConfig {
+    /// The per-tag feature plan, for a crate that has one.
+    pub fn tag_plan(&self) -> Option<TagPlan> {
+        match self.apis.as_slice() {
+            [api] if self.tag_features && !self.features && api.editions.is_empty() => TagPlan::new(&api.api),
+            _ => None,
+        }
+    }
+
     /// A crate of one spec as module `api`, the runtime copied in, no
     /// features: what `cargo xtask generate --spec X --out DIR` writes.
     /// `spec_label` names the spec in headers, `command` regenerates it.
@@ -117,6 +131,7 @@ impl CrateConfig {
             dependencies: None,
             bins: Vec::new(),
             command: command.into(),
+            tag_features: true,
         }
     }
 }
@@ -207,22 +222,30 @@ pub fn generate_crate(config: &CrateConfig) -> Result<Vec<GeneratedFile>, String
     if config.extra_features.iter().any(|(name, _)| name == "mock") {
         return Err("the feature `mock` is the generator's own (the typed mock servers)".into());
     }
+    let plan = config.tag_plan();
     let mut files = Vec::new();
     let specs: Vec<&str> = config.apis.iter().map(|a| a.spec_label.as_str()).collect();
     let marker = generated_marker(&config.command, &format!("from {}", specs.join(", ")));
-    files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(config, &marker) });
-    files.push(GeneratedFile { path: "README.md".into(), contents: readme(config, &marker) });
+    files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(config, plan.as_ref(), &marker) });
+    files.push(GeneratedFile { path: "README.md".into(), contents: readme(config, plan.as_ref(), &marker) });
     files.push(GeneratedFile {
         path: "src/lib.rs".into(),
         contents: emit::format(lib_rs(config), &format!("// {marker}"), "lib.rs")?,
     });
     for api in &config.apis {
         let header = format!("// {}", generated_marker(&config.command, &format!("from {}", api.spec_label)));
-        let out = emit::emit_api(&api.api, &api.module, &api.editions, &header)?;
+        let out = emit::emit_api(&api.api, &api.module, &api.editions, &header, plan.as_ref())?;
         let dir = PathBuf::from("src").join(&api.module);
         files.push(GeneratedFile { path: dir.join("mod.rs"), contents: out.module });
         files.push(GeneratedFile { path: dir.join("models.rs"), contents: out.models });
-        files.push(GeneratedFile { path: dir.join("builders.rs"), contents: out.builders });
+        if plan.is_some() {
+            files.push(GeneratedFile { path: dir.join("builders/mod.rs"), contents: out.builders });
+            for (name, contents) in out.tag_builders {
+                files.push(GeneratedFile { path: dir.join("builders").join(format!("{name}.rs")), contents });
+            }
+        } else {
+            files.push(GeneratedFile { path: dir.join("builders.rs"), contents: out.builders });
+        }
         let mock = emit::emit_mock(&api.api, &api.module, &api.editions, &config.name, &header)?;
         files.push(GeneratedFile { path: dir.join("mock.rs"), contents: mock });
         for edition in &api.editions {
@@ -277,7 +300,7 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(&single_line(s)).unwrap_or_else(|_| "\"\"".into())
 }
 
-fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
+fn cargo_toml(config: &CrateConfig, plan: Option<&TagPlan>, marker: &str) -> String {
     let mut out = format!("# {marker}\n\n[package]\n");
     out += &format!("name = {}\n", toml_string(&config.name));
     out += &format!("version = {}\n", toml_string(&config.version));
@@ -304,6 +327,15 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
         out += &format!("default = [{}]\n", defaults.join(", "));
         for module in all {
             out += &format!("{module} = []\n");
+        }
+    }
+    if let Some(plan) = plan {
+        // Feature names come from tags through `names::fn_name`: identifiers.
+        let all: Vec<String> = plan.features.iter().map(|f| toml_string(&f.name)).collect();
+        out += "default = [\"full\"]\n";
+        out += &format!("full = [{}]\n", all.join(", "));
+        for feature in &plan.features {
+            out += &format!("{} = []\n", feature.name);
         }
     }
     for (name, enables) in &config.extra_features {
@@ -343,7 +375,7 @@ fn cargo_toml(config: &CrateConfig, marker: &str) -> String {
 }
 
 /// Spec text in the README is literal: one line, Markdown escaped.
-fn readme(config: &CrateConfig, marker: &str) -> String {
+fn readme(config: &CrateConfig, plan: Option<&TagPlan>, marker: &str) -> String {
     let marker = marker.replace("-->", "--&gt;");
     let mut out = format!("<!-- {marker} -->\n\n# {}\n\n{}\n\n", config.name, markdown_inline(&config.description));
     out += "| module | API | version | operations |\n|---|---|---|---|\n";
@@ -372,6 +404,16 @@ fn readme(config: &CrateConfig, marker: &str) -> String {
             None => "all of them".to_owned(),
         };
         out += &format!("\nEach module is a cargo feature; on by default: {defaults}.\n");
+    }
+    if let Some(plan) = plan {
+        out += "\nEach tag of the spec is a cargo feature (`full`, on by default, turns on all); with\n";
+        out += "`default-features = false` and the tags you need, only their operations and the\n";
+        out += "types those reach are compiled. The typed mocks (`mock`) need `full`.\n\n";
+        out += "| feature | tag | operations |\n|---|---|---|\n";
+        for f in &plan.features {
+            let tag = f.spec_tag.as_deref().map(markdown_inline).unwrap_or_else(|| "(none)".to_owned());
+            out += &format!("| `{}` | {tag} | {} |\n", f.name, f.operations);
+        }
     }
     if !config.extra_features.is_empty() {
         let names: Vec<String> = config.extra_features.iter().map(|(f, _)| format!("`{}`", markdown_inline(f))).collect();

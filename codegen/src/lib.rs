@@ -28,6 +28,7 @@ pub mod refs;
 pub mod resolve;
 pub mod sandbox;
 pub mod segment;
+pub mod tags;
 pub mod text;
 
 use std::path::Path;

@@ -174,5 +174,6 @@ pub fn workspace_crate(root: &Path, warnings: &mut Vec<Warning>) -> Result<Crate
         dependencies,
         bins,
         command: GENERATE_COMMAND.to_owned(),
+        tag_features: false,
     })
 }

@@ -13,8 +13,11 @@ use crate::ir::Api;
 use crate::text::{code_span, markdown_inline};
 
 /// `editions`: the other places this module's operations are served at.
-pub fn api_module(api: &Api, module: &str, editions: &[Edition]) -> TokenStream {
+/// `tagged`: operations compile per tag feature, so the typed mocks (which
+/// list every operation) need all of them (`full`).
+pub fn api_module(api: &Api, module: &str, editions: &[Edition], tagged: bool) -> TokenStream {
     let base_path = &api.base_path;
+    let mock_cfg = if tagged { quote!(#[cfg(all(feature = "mock", feature = "full"))]) } else { quote!(#[cfg(feature = "mock")]) };
     let mut parts = vec![markdown_inline(&api.title), format!("Version {} of the API.", code_span(&api.version))];
     if let Some(d) = &api.description {
         parts.push(d.clone());
@@ -74,7 +77,7 @@ pub fn api_module(api: &Api, module: &str, editions: &[Edition]) -> TokenStream 
         pub mod builders;
         /// Types of request and response bodies.
         pub mod models;
-        #[cfg(feature = "mock")]
+        #mock_cfg
         pub mod mock;
 
         #[doc = #base_doc]

@@ -12,28 +12,54 @@ use proc_macro2::TokenStream;
 
 use crate::edition::Edition;
 use crate::ir::Api;
+use crate::tags::TagPlan;
 
 pub use docs::render_markdown;
 pub(crate) use docs::render_parts;
 pub use rust_type::TypeIndex;
 
-/// The three files of one API module.
+/// The files of one API module.
 pub struct ApiFiles {
     pub module: String,
     pub models: String,
+    /// `builders.rs`, or with per-tag features `builders/mod.rs`.
     pub builders: String,
+    /// With per-tag features: `builders/<feature>.rs` for each tag.
+    pub tag_builders: Vec<(String, String)>,
 }
 
 /// Emit one API as a module named `module`, also serving `editions` (see
 /// [`crate::edition`]). `header` is the first comment line of every file
-/// (the `@generated` marker).
-pub fn emit_api(api: &Api, module: &str, editions: &[Edition], header: &str) -> Result<ApiFiles, String> {
+/// (the `@generated` marker). With a tag `plan`, operations and models
+/// compile per tag feature.
+pub fn emit_api(api: &Api, module: &str, editions: &[Edition], header: &str, plan: Option<&TagPlan>) -> Result<ApiFiles, String> {
     let index = TypeIndex::new(&api.types);
+    let (builders, tag_builders) = match plan {
+        None => (format(operations::builders(api, editions, &index)?, header, "builders.rs")?, Vec::new()),
+        Some(plan) => {
+            let (module_file, files) = operations::tag_builders(api, editions, &index, plan)?;
+            let mut out = Vec::new();
+            for (name, tokens) in files {
+                let what = format!("builders/{name}.rs");
+                out.push((name, format(tokens, header, &what)?));
+            }
+            (format(module_file, header, "builders/mod.rs")?, out)
+        }
+    };
     Ok(ApiFiles {
-        module: format(api::api_module(api, module, editions), header, "mod.rs")?,
-        models: format(models::models(&api.types, &index), header, "models.rs")?,
-        builders: format(operations::builders(api, editions, &index), header, "builders.rs")?,
+        module: format(api::api_module(api, module, editions, plan.is_some()), header, "mod.rs")?,
+        models: format(models::models(&api.types, &index, plan)?, header, "models.rs")?,
+        builders,
+        tag_builders,
     })
+}
+
+/// Put `#[cfg(any(feature = ...))]` on every item of `tokens`.
+pub(crate) fn with_cfg(tokens: TokenStream, features: &[&str]) -> Result<TokenStream, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated items do not parse: {e}"))?;
+    let cfg = operations::cfg_attr(features);
+    let items = file.items.iter().map(|item| quote::quote!(#cfg #item));
+    Ok(quote::quote!(#(#items)*))
 }
 
 /// The `mod.rs` of an edition served by `home_module`'s code.

@@ -6,14 +6,24 @@ use quote::quote;
 use super::docs::{code_line, docs};
 use super::rust_type::{ident, prelude, rust_type, Scope, TypeIndex};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::tags::TagPlan;
 use crate::text::code_span;
 
-pub fn models(types: &[TypeDef], index: &TypeIndex<'_>) -> TokenStream {
-    let items = types.iter().map(|def| type_def(def, index));
-    quote! {
+/// With a tag plan, each type compiles only under the features of the
+/// operations that reach it.
+pub fn models(types: &[TypeDef], index: &TypeIndex<'_>, plan: Option<&TagPlan>) -> Result<TokenStream, String> {
+    let mut items = Vec::new();
+    for def in types {
+        let tokens = type_def(def, index);
+        match plan.and_then(|p| p.type_cfg(&def.name)) {
+            Some(features) => items.push(super::with_cfg(tokens, &features)?),
+            None => items.push(tokens),
+        }
+    }
+    Ok(quote! {
         #![allow(deprecated)]
         #(#items)*
-    }
+    })
 }
 
 fn type_def(def: &TypeDef, index: &TypeIndex<'_>) -> TokenStream {

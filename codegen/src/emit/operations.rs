@@ -10,34 +10,138 @@ use super::docs::docs;
 use super::rust_type::{ident, rust_type, Scope, TypeIndex};
 use crate::edition::Edition;
 use crate::ir::{Api, BodyKind, Operation, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::tags::TagPlan;
 use crate::text::code_span;
 
 /// `editions`: the other places this module's operations are served at
 /// (empty for an API served at one place).
-pub fn builders(api: &Api, editions: &[Edition], index: &TypeIndex<'_>) -> TokenStream {
-    // Operations that map statuses to error bodies the same way share one decoder.
-    let mut decoders: BTreeMap<String, (usize, TokenStream)> = BTreeMap::new();
+pub fn builders(api: &Api, editions: &[Edition], index: &TypeIndex<'_>) -> Result<TokenStream, String> {
+    let all: Vec<usize> = (0..api.operations.len()).collect();
+    builders_of(api, &all, editions, index, None)
+}
+
+/// With per-tag features: `builders/mod.rs`, and one file per tag holding
+/// the operations whose first tag it is (`(feature, tokens)`).
+pub fn tag_builders(
+    api: &Api,
+    editions: &[Edition],
+    index: &TypeIndex<'_>,
+    plan: &TagPlan,
+) -> Result<(TokenStream, Vec<(String, TokenStream)>), String> {
+    let mut files = Vec::new();
+    let mut modules = Vec::new();
+    for (f, feature) in plan.features.iter().enumerate() {
+        let ops = plan.operations_of(f);
+        if ops.is_empty() {
+            continue;
+        }
+        files.push((feature.name.clone(), builders_of(api, &ops, editions, index, Some(plan))?));
+        // The module compiles under any feature one of its operations has.
+        let mut features: Vec<usize> = ops.iter().flat_map(|&op| plan.op_features[op].iter().copied()).collect();
+        features.sort_unstable();
+        features.dedup();
+        let cfg = cfg_attr(&plan.cfg_of(&features).unwrap_or_default());
+        let name = ident(&feature.name);
+        let doc = match &feature.spec_tag {
+            Some(tag) => format!(" Operations tagged {} (feature {}).", code_span(tag), code_span(&feature.name)),
+            None => format!(" Operations without a tag (feature {}).", code_span(&feature.name)),
+        };
+        modules.push(quote! {
+            #[doc = #doc]
+            #cfg
+            pub mod #name;
+            #cfg
+            pub use #name::*;
+        });
+    }
+    let edition = if editions.is_empty() { quote!() } else { quote!(Edition,) };
+    let module = quote! {
+        //! Request builders returned by the [`Client`] methods, one module per
+        //! tag of the spec; each compiles only with its cargo feature.
+
+        // The tag modules name these as `super::...`, as a flat `builders`
+        // module would; with no tag feature on, nothing uses them.
+        #[allow(unused_imports)]
+        use super::{models, Client, Error, ErrorBody, #edition BASE_PATH};
+
+        #(#modules)*
+    };
+    Ok((module, files))
+}
+
+/// `#[cfg(any(feature = "a", ...))]`.
+pub(crate) fn cfg_attr(features: &[&str]) -> TokenStream {
+    match features {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// The builders file of some operations (by index).
+fn builders_of(
+    api: &Api,
+    ops: &[usize],
+    editions: &[Edition],
+    index: &TypeIndex<'_>,
+    plan: Option<&TagPlan>,
+) -> Result<TokenStream, String> {
+    // Operations that map statuses to error bodies the same way share one
+    // decoder; it compiles with any of the operations using it.
+    let mut decoders: BTreeMap<String, (usize, TokenStream, Vec<usize>)> = BTreeMap::new();
     let mut decoder_of = Vec::new();
-    for op in &api.operations {
-        let body = error_decoder_body(api, op);
+    for &op in ops {
+        let body = error_decoder_body(api, &api.operations[op]);
         let key = body.to_string();
         let next = decoders.len();
-        let (n, _) = decoders.entry(key).or_insert((next, body));
-        decoder_of.push(*n);
+        let entry = decoders.entry(key).or_insert((next, body, Vec::new()));
+        if let Some(plan) = plan {
+            entry.2.extend(plan.op_features[op].iter().copied());
+        }
+        decoder_of.push(entry.0);
     }
-    let mut decoder_fns: Vec<(usize, TokenStream)> = decoders.into_values().collect();
-    decoder_fns.sort_by_key(|(n, _)| *n);
-    let decoder_fns = decoder_fns.into_iter().map(|(n, body)| {
+    // Items compile with their module; one used by fewer of the module's
+    // features than the module has needs a cfg of its own.
+    let set_of = |features: &[usize]| -> Vec<usize> {
+        let mut set = features.to_vec();
+        set.sort_unstable();
+        set.dedup();
+        set
+    };
+    let module_set = set_of(&ops.iter().flat_map(|&op| plan.map(|p| p.op_features[op].clone()).unwrap_or_default()).collect::<Vec<_>>());
+    let own_cfg = |features: &[usize]| -> Option<Vec<&str>> {
+        let plan = plan?;
+        let set = set_of(features);
+        (set != module_set).then(|| plan.cfg_of(&set)).flatten()
+    };
+    let mut decoder_fns: Vec<(usize, TokenStream, Vec<usize>)> = decoders.into_values().collect();
+    decoder_fns.sort_by_key(|(n, ..)| *n);
+    let decoder_fns = decoder_fns.into_iter().map(|(n, body, features)| {
         let name = format_ident!("decode_error_{}", n);
+        let cfg = own_cfg(&features).map(|f| cfg_attr(&f)).unwrap_or_default();
         quote! {
+            #cfg
             fn #name(status: u16, body: &[u8]) -> Result<super::ErrorBody, ::serde_json::Error> {
                 #body
             }
         }
     });
-    let methods = api.operations.iter().map(|op| client_method(op, editions));
-    let builders = api.operations.iter().zip(&decoder_of).map(|(op, n)| builder(op, *n, editions, index));
-    quote! {
+    let op_cfg = |op: usize| plan.and_then(|p| own_cfg(&p.op_features[op]));
+    let methods = ops.iter().map(|&op| {
+        let cfg = op_cfg(op).map(|f| cfg_attr(&f)).unwrap_or_default();
+        let method = client_method(&api.operations[op], editions);
+        quote!(#cfg #method)
+    });
+    let mut builders = Vec::new();
+    for (&op, n) in ops.iter().zip(&decoder_of) {
+        let builder = builder(&api.operations[op], *n, editions, index);
+        // The builder is several items; each needs the cfg.
+        builders.push(match op_cfg(op) {
+            Some(features) => super::with_cfg(builder, &features)?,
+            None => builder,
+        });
+    }
+    Ok(quote! {
         #![allow(clippy::too_many_arguments)]
         #![allow(deprecated)]
 
@@ -48,7 +152,7 @@ pub fn builders(api: &Api, editions: &[Edition], index: &TypeIndex<'_>) -> Token
         #(#builders)*
 
         #(#decoder_fns)*
-    }
+    })
 }
 
 /// `match status { 400 | 403 => ..., 400..=499 => ..., _ => Other }` for one
