@@ -157,6 +157,9 @@ fn construct_corpus() {
                 has(&builders, r#"request.form_body("application/x-www-form-urlencoded", &body);"#);
                 has(&builders, r#"request.multipart_body("multipart/form-data", &body);"#);
                 has(&builders, r#"request.raw_body("application/octet-stream", body);"#);
+                // `format: binary` under application/json: bytes, sent as they are.
+                has(&builders, "pub fn post_avatar(&self, body: impl Into<::bytes::Bytes>) -> PostAvatar {");
+                has(&builders, r#"request.raw_body("application/json", body);"#);
             }
             "misdirected-refs" => {
                 // A schema `$ref` to a response: its JSON schema; to a
@@ -186,6 +189,12 @@ fn construct_corpus() {
                 for place in ["Pick/properties/timecode/pattern: `pattern` is `0`", "Item/properties/itemType/type: `type` is an object"] {
                     assert!(warnings.contains(place), "{name}: no warning {place}:\n{warnings}");
                 }
+            }
+            "tagged-union-eq" => {
+                // `Port` holds a discriminated union (its catch-all is a
+                // `serde_json::Value`): no `Eq`; its plain variants keep it.
+                has(&models, "#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)] pub struct Port {");
+                has(&models, "#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)] pub struct Port1 {");
             }
             "responses" => {
                 // 200 with a body or 204 without: optional.
