@@ -173,7 +173,7 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<Pa
     let api = api.map_err(|e| e.to_string())?;
     // The generator keeps the name on one line wherever it lands.
     let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = name.unwrap_or_else(|| crate_name(&api.title, &api.version));
+    let name = name.unwrap_or_else(|| crate_name(&api.title, &api.version, Some(&file_name)));
     let command = format!("cargo xtask generate --spec {file_name} --out <dir>");
     let config = CrateConfig::standalone(name, api, &file_name, command);
     let mut files = generate_crate(&config)?;
@@ -205,18 +205,25 @@ fn print_warnings(warnings: &[sailpoint_codegen::Warning]) {
 }
 
 /// The default package name of a whole-API crate: the title's words, then
-/// the API version's words (a leading digit gets a `v`) unless the title
-/// already holds them, all lowercase ASCII joined by `-`:
+/// the words of the spec file's name that the title lacks, then the API
+/// version's words (a leading digit gets a `v`) unless the title already
+/// holds them, all lowercase ASCII joined by `-`:
 ///
-/// - `Identity Security Cloud Beta API`, `3.1.0-beta` ->
+/// - `Identity Security Cloud Beta API`, `3.1.0-beta`, `openapi.yaml` ->
 ///   `identity-security-cloud-beta-api-v3-1-0-beta`
-/// - `Identity Security Cloud V2025 API`, `v2025` ->
+/// - the same in `role-mining.beta.yaml` ->
+///   `identity-security-cloud-beta-api-role-mining-v3-1-0-beta`
+/// - `Identity Security Cloud V2025 API`, `v2025`, `openapi.yaml` ->
 ///   `identity-security-cloud-v2025-api` (the title names its version)
 ///
-/// So two versions of one API never share a name in a target directory.
-/// Always a valid package name of at most 60 characters (the version takes
-/// at most 24 of them), never a keyword.
-pub(crate) fn crate_name(title: &str, version: &str) -> String {
+/// So two versions of one API never share a name in a target directory,
+/// nor do two documents with one title and version in differently named
+/// files (the whole beta API and its role-mining part). File words that
+/// name no API (`openapi`, `swagger`, `api`, `spec`, ...) or repeat the
+/// version are left out. Always a valid package name of at most 60
+/// characters (the version takes at most 24 of them, the file's words at
+/// most 20), never a keyword.
+pub(crate) fn crate_name(title: &str, version: &str, spec_file: Option<&str>) -> String {
     let words = |text: &str| -> Vec<String> {
         text.split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -246,11 +253,26 @@ pub(crate) fn crate_name(title: &str, version: &str) -> String {
     let in_title =
         !version_bare.is_empty() && title_bare.windows(version_bare.len()).any(|w| w == version_bare.as_slice());
     let version_part = if in_title { String::new() } else { join_words(&version_words, 24) };
-    let title_max = if version_part.is_empty() { 60 } else { 60 - version_part.len() - 1 };
-    let mut name = join_words(&title_words, title_max);
-    if !version_part.is_empty() {
-        name.push('-');
-        name.push_str(&version_part);
+    const GENERIC: &[&str] = &[
+        "openapi", "swagger", "api", "apis", "spec", "specs", "specification", "schema", "definition", "definitions",
+        "doc", "docs", "index", "main", "json", "yaml", "yml",
+    ];
+    let stem = spec_file.map(|f| f.rsplit_once('.').map_or(f, |(stem, _)| stem)).unwrap_or_default();
+    let mut file_words: Vec<String> = Vec::new();
+    for word in words(stem) {
+        let known = title_bare.contains(&bare(&word)) || version_bare.contains(&bare(&word)) || file_words.contains(&word);
+        if !known && !GENERIC.contains(&word.as_str()) {
+            file_words.push(word);
+        }
+    }
+    let file_part = join_words(&file_words, 20);
+    let reserved = [&version_part, &file_part].iter().filter(|p| !p.is_empty()).map(|p| p.len() + 1).sum::<usize>();
+    let mut name = join_words(&title_words, 60 - reserved);
+    for part in [file_part, version_part] {
+        if !part.is_empty() {
+            name.push('-');
+            name.push_str(&part);
+        }
     }
     if validate_crate_name(&name).is_err() {
         // A keyword (`type`) or a standard crate's name (`std`).
