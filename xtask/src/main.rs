@@ -8,6 +8,11 @@ use xtask::{output, spec_diff, sync, workspace_root};
 
 mod corpus;
 
+// The generator allocates and frees millions of small token trees; mimalloc
+// cuts its CPU time by about a quarter against glibc's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage:
   cargo xtask generate                          regenerate generated/ from spec/
