@@ -163,13 +163,13 @@ pub fn bundle_with(root: &Path, options: &Options, warnings: &mut Vec<Warning>) 
         copies: Vec::new(),
         origins: Vec::new(),
         vocabulary: Vocabulary::default(),
+        counted: HashSet::new(),
         named_by_stem: Vec::new(),
         warned: HashSet::new(),
         siblings,
         sandbox,
         warnings,
     };
-    bundler.vocabulary.add_document(&document);
     let document = bundler.bundle_root(document)?;
     let hoisted_copies = bundler.hoisted_copies();
     let bundle = Bundle { document, root_file, origins: bundler.origins, hoisted_copies };
@@ -210,8 +210,10 @@ struct Bundler<'w> {
     /// Schemas hoisted for a deep `$ref`: (file, pointer, component name).
     copies: Vec<(PathBuf, String, String)>,
     origins: Vec<Origin>,
-    /// Words of every file read so far, to split run-together file names.
+    /// Words of the files in `counted`, to split run-together file names;
+    /// see [`Bundler::vocabulary`].
     vocabulary: Vocabulary,
+    counted: HashSet<PathBuf>,
     /// Hoisted schemas named after their file: renamed at the end, when the
     /// vocabulary has seen every file.
     named_by_stem: Vec<(String, PathBuf)>,
@@ -647,7 +649,10 @@ impl Bundler<'_> {
             return Ok(name.clone());
         }
         let deep = deep_name.is_some();
-        let base = deep_name.unwrap_or_else(|| hoisted_name(target, &found.file, &found.pointer, &self.vocabulary));
+        let base = match deep_name {
+            Some(name) => name,
+            None => hoisted_name(target, &found.file, &found.pointer, self.vocabulary()),
+        };
         let name = self.unique_name(&base);
         if !deep && target.get("title").is_none() && found.pointer.is_empty() {
             self.named_by_stem.push((name.clone(), found.file.clone()));
@@ -686,6 +691,9 @@ impl Bundler<'_> {
     /// references to them.
     fn rename_stem_names(&mut self, document: &mut Value) {
         let mut renames = HashMap::new();
+        if !self.named_by_stem.is_empty() {
+            self.vocabulary();
+        }
         for (old, file) in std::mem::take(&mut self.named_by_stem) {
             let better = hoisted_name(&Value::Null, &file, "", &self.vocabulary);
             if better != old && !self.used_names.contains(&better) {
@@ -707,6 +715,19 @@ impl Bundler<'_> {
                 rewrite_refs(schema, &renames);
             }
         }
+    }
+
+    /// The words of every file read so far. Counted when first needed, not
+    /// as files are read: most documents never name a schema after its file,
+    /// and counting a multi-megabyte document costs more than the rest of
+    /// its bundling.
+    fn vocabulary(&mut self) -> &Vocabulary {
+        for (path, document) in &self.files {
+            if self.counted.insert(path.clone()) {
+                self.vocabulary.add_document(document);
+            }
+        }
+        &self.vocabulary
     }
 
     fn unique_name(&mut self, base: &str) -> String {
@@ -746,7 +767,6 @@ impl Bundler<'_> {
         if !self.files.contains_key(file) {
             self.sandbox.admit(file, here)?;
             let document = read_document(file)?;
-            self.vocabulary.add_document(&document);
             self.files.insert(file.to_path_buf(), document);
         }
         Ok(())
