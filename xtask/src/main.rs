@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sailpoint_codegen::krate::{generate_crate, validate_crate_name, CrateConfig};
-use xtask::{output, spec_diff, sync, workspace_root};
+use xtask::{bench, output, spec_diff, sync, workspace_root};
 
 mod corpus;
 
@@ -44,12 +44,29 @@ usage:
                                                 unless it cannot run; about 20 minutes on two
                                                 cores (run cargo run --release -p xtask -- corpus),
                                                 so kept out of CI
+  cargo xtask bench [--runs N] [--check-runs N] [--only GROUP]... [--skip-peer] [--peer PATH]
+                    [--json FILE] [--cache DIR] [--full SPEC]... [--generate-spec SPEC]
+                                                compile times of our generated crates and the
+                                                generator's speed, beside openapi-generator -g rust
+                                                when openapi-generator-cli is installed; GROUP:
+                                                role-mining, check, generate, per-tag; medians of
+                                                N runs (default 3; --check-runs for whole-API
+                                                checks, default 1); builds under DIR (default
+                                                $XDG_CACHE_HOME/sailpoint-codegen-bench); prints a
+                                                Markdown table, FILE gets JSON; run it with
+                                                cargo run --release -p xtask -- bench
+                                                (a measurement: exits 0 unless it cannot run)
 
 exit codes: 0 success (spec-diff: no differences, or none at the --fail-on level;
-corpus: whatever it measured), 1 generated/ is out of date (--check) or the specs
+corpus, bench: whatever they measured), 1 generated/ is out of date (--check) or the specs
 differ (spec-diff), 2 error";
 
 fn main() -> ExitCode {
+    // `cargo xtask bench` has cargo run this binary as its rustc wrapper.
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Some(log) = bench::measure::wrapper_log(&raw) {
+        return bench::measure::rustc_wrapper(Path::new(&log), &raw);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
@@ -65,6 +82,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("generate") => generate(&args[1..]),
         Some("spec-diff") => spec_diff(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => run_bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -134,6 +152,14 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     for path in written.kept {
         eprintln!("warning: kept generated/{}: not produced by the generator, and not written by it", path.display());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask bench`: a measurement, so exit 0 whatever it measured.
+fn run_bench(args: &[String]) -> Result<ExitCode, String> {
+    let options = bench::parse_args(args)?;
+    let report = bench::run(&workspace_root(), &options)?;
+    print!("{}", report.markdown());
     Ok(ExitCode::SUCCESS)
 }
 
