@@ -20,7 +20,8 @@
 //! `~/.cache/sailpoint-codegen-bench`), one target directory per kind of
 //! crate (ours, the role-mining crate, the peer's), so dependencies are
 //! compiled once and every measured build compiles only the crate itself
-//! (`CARGO_INCREMENTAL=0`). Runs alternate between the two generators so a
+//! (`CARGO_INCREMENTAL=0`; for `cargo check` only the crate's own rustc is
+//! counted anyway). Runs alternate between the two generators so a
 //! busy machine slows both alike; medians are reported.
 
 pub mod measure;
@@ -582,12 +583,11 @@ fn check_full(bench: &Bench, peer: Option<&Peer>, spec: &Path) -> Result<(Vec<Ro
             features: Features::Default,
         })
     });
-    let warm = |subject: &Result<Subject, String>| -> Result<Vec<(f64, u64)>, String> {
-        let subject = subject.as_ref().map_err(Clone::clone)?;
-        bench.warm_up("check", subject, Some(&bench.rustc_log(subject))).map(|()| Vec::new())
-    };
-    let mut ours_samples = warm(&ours);
-    let mut theirs_samples = theirs.as_ref().map(warm);
+    // No warm-up: the wrapper logs only the crate's own rustc, so
+    // dependencies compiled by the first run do not count.
+    let start = |subject: &Result<Subject, String>| subject.as_ref().map(|_| Vec::new()).map_err(Clone::clone);
+    let mut ours_samples = start(&ours);
+    let mut theirs_samples = theirs.as_ref().map(start);
     for run in 0..bench.options.check_runs {
         bench.progress(&format!("cargo check of {name}, run {} of {}", run + 1, bench.options.check_runs));
         if let (Ok(subject), Ok(samples)) = (&ours, &mut ours_samples) {
@@ -701,7 +701,7 @@ fn per_tag(bench: &Bench, with_peer: bool, spec: &Path, generated: &[(PathBuf, P
         target: bench.cache.join("target/ours"),
         features: Features::Only(feature.clone()),
     };
-    let mut samples = bench.warm_up("check", &subject, Some(&bench.rustc_log(&subject))).map(|()| Vec::new());
+    let mut samples: Result<Vec<f64>, String> = Ok(Vec::new());
     for run in 0..bench.options.check_runs {
         if let Ok(list) = &mut samples {
             match bench.check_once(&subject, run) {
