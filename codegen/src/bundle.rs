@@ -163,13 +163,13 @@ pub fn bundle_with(root: &Path, options: &Options, warnings: &mut Vec<Warning>) 
         copies: Vec::new(),
         origins: Vec::new(),
         vocabulary: Vocabulary::default(),
+        counted: HashSet::new(),
         named_by_stem: Vec::new(),
         warned: HashSet::new(),
         siblings,
         sandbox,
         warnings,
     };
-    bundler.vocabulary.add_document(&document);
     let document = bundler.bundle_root(document)?;
     let hoisted_copies = bundler.hoisted_copies();
     let bundle = Bundle { document, root_file, origins: bundler.origins, hoisted_copies };
@@ -210,8 +210,10 @@ struct Bundler<'w> {
     /// Schemas hoisted for a deep `$ref`: (file, pointer, component name).
     copies: Vec<(PathBuf, String, String)>,
     origins: Vec<Origin>,
-    /// Words of every file read so far, to split run-together file names.
+    /// Words of the files in `counted`, to split run-together file names;
+    /// see [`Bundler::vocabulary`].
     vocabulary: Vocabulary,
+    counted: HashSet<PathBuf>,
     /// Hoisted schemas named after their file: renamed at the end, when the
     /// vocabulary has seen every file.
     named_by_stem: Vec<(String, PathBuf)>,
@@ -315,8 +317,11 @@ impl Bundler<'_> {
                         return self.walk_ref(map, reference, file, file_ptr, bundle_ptr, ctx);
                     }
                 }
-                let fixed = if ctx == Ctx::Node(Node::Schema) { self.boolean_required(map, file, file_ptr) } else { None };
+                let schema = ctx == Ctx::Node(Node::Schema);
+                let fixed = if schema { self.boolean_required(map, file, file_ptr) } else { None };
                 let map = fixed.as_ref().unwrap_or(map);
+                let repaired = if schema { self.malformed_keywords(map, file, file_ptr) } else { None };
+                let map = repaired.as_ref().unwrap_or(map);
                 let mut out = Map::with_capacity(map.len());
                 for (key, child) in map {
                     let token = escape_token(key);
@@ -394,6 +399,34 @@ impl Bundler<'_> {
         Some(out)
     }
 
+    /// Keywords of a schema whose value cannot mean anything, dropped with a
+    /// warning each: a `pattern` that is not a string (`pattern: 0`), a
+    /// `type` that is neither a type name nor a list of them (an object
+    /// holding another schema). Returns the repaired schema, if any.
+    fn malformed_keywords(&mut self, map: &Map<String, Value>, file: &Path, file_ptr: &str) -> Option<Map<String, Value>> {
+        let bad_pattern = map.get("pattern").filter(|p| !p.is_string());
+        let bad_type = map.get("type").filter(|t| match t {
+            Value::String(_) => false,
+            Value::Array(items) => !items.iter().all(Value::is_string),
+            _ => true,
+        });
+        if bad_pattern.is_none() && bad_type.is_none() {
+            return None;
+        }
+        let mut out = map.clone();
+        if let Some(pattern) = bad_pattern {
+            let message = format!("`pattern` is {}, not a regular expression string; ignored", describe_json(pattern));
+            self.warn_once(Location::new(file, format!("{file_ptr}/pattern")), message);
+            out.remove("pattern");
+        }
+        if let Some(ty) = bad_type {
+            let message = format!("`type` is {}, not a type name or a list of them; ignored (the schema allows any type)", describe_json(ty));
+            self.warn_once(Location::new(file, format!("{file_ptr}/type")), message);
+            out.remove("type");
+        }
+        Some(out)
+    }
+
     /// The warning for a boolean `required` in the schema at `schema_ptr`,
     /// the property `property` if it is one: the same words wherever the
     /// schema is walked from, so a place warns once.
@@ -422,6 +455,13 @@ impl Bundler<'_> {
         let Some(reference) = reference.as_str() else {
             return Err(Error::at(here, "`$ref` must be a string"));
         };
+        if ctx.node() == Node::Callback {
+            // `openapiv3` reads no reference to a callback inside an
+            // operation, and a client never serves callbacks anyway.
+            let message = format!("callback `$ref` {reference} is ignored (callbacks are requests the API sends, not operations a client calls)");
+            self.warn_once(here, message);
+            return Ok(Value::Object(Map::new()));
+        }
         // Prose beside a `$ref` is harmless. In a schema, constraints beside it
         // (`nullable: true` above all, common upstream) are what the author
         // meant: keep them by wrapping the reference in `allOf`. Elsewhere
@@ -468,6 +508,9 @@ impl Bundler<'_> {
         let found = self.find(&target_file, &fragment, &here)?;
         let target = self.node(&found);
         if resolved_kind(expected) {
+            if let Some(read) = self.misdirected(map, &found, &target, (file, file_ptr, bundle_ptr), ctx)? {
+                return Ok(read);
+            }
             self.check_kind(reference, expected, &found, &target, &here)?;
             // Another file's reference to a component of the root document
             // (`../openapi.yaml#/components/schemas/A`) is that component.
@@ -504,6 +547,86 @@ impl Bundler<'_> {
         walked
     }
 
+    /// A reference to the wrong kind of object where one reading is plain,
+    /// taken with a warning (`None`: not such a reference):
+    ///
+    /// * a schema `$ref` to a parameter, header, media type, request body or
+    ///   response is the schema inside it (of its JSON content, else its
+    ///   first content with a schema), or any JSON when it has none;
+    /// * a response `$ref` to a schema is an `application/json` response
+    ///   with that schema.
+    fn misdirected(
+        &mut self,
+        map: &Map<String, Value>,
+        found: &Found,
+        target: &Value,
+        (file, file_ptr, bundle_ptr): (&Path, &str, &str),
+        ctx: Ctx,
+    ) -> Result<Option<Value>, Error> {
+        let (reference, expected) = (map.get("$ref").and_then(Value::as_str).unwrap_or_default(), ctx.node());
+        let Some(Ctx::Node(node)) = found.ctx else { return Ok(None) };
+        if node == expected || !target.is_object() {
+            return Ok(None);
+        }
+        let here = Location::new(file, format!("{file_ptr}/$ref"));
+        let what = node.describe();
+        match (expected, node) {
+            (Node::Schema, Node::Parameter | Node::Header | Node::MediaType | Node::RequestBody | Node::Response) => {
+                // Through any references the target itself is, to the object.
+                let mut at = Found { file: found.file.clone(), pointer: found.pointer.clone(), ctx: found.ctx };
+                let mut value = target.clone();
+                for _ in 0..32 {
+                    let Some(inner) = pure_ref(&value) else { break };
+                    let inner = inner["$ref"].as_str().unwrap_or_default().to_owned();
+                    let (next_file, fragment) = self.split_ref(&at.file, &inner, &format!("{}/$ref", at.pointer))?;
+                    at = self.find(&next_file, &fragment, &here)?;
+                    value = self.node(&at);
+                }
+                let own_schema = matches!(node, Node::Parameter | Node::Header | Node::MediaType) && value.get("schema").is_some();
+                let media = value.get("content").and_then(Value::as_object).and_then(|content| {
+                    let rank = |media: &str| {
+                        let media = media.to_ascii_lowercase();
+                        if media == "application/json" { 0 } else if media.contains("json") { 1 } else { 2 }
+                    };
+                    content.iter().filter(|(_, m)| m.get("schema").is_some()).min_by_key(|(media, _)| rank(media)).map(|(media, _)| media.clone())
+                });
+                let (suffix, reading) = match (own_schema, media) {
+                    (true, _) => ("/schema".to_owned(), "read as its schema".to_owned()),
+                    (false, Some(media)) => {
+                        (format!("/content/{}/schema", escape_token(&media)), format!("read as the schema of its `{media}` content"))
+                    }
+                    (false, None) => {
+                        let message = format!("`$ref` {reference} points at {what}, not a schema, and it has no schema; read as any JSON");
+                        self.warn_once(here, message);
+                        return Ok(Some(Value::Object(Map::new())));
+                    }
+                };
+                self.warn_once(here, format!("`$ref` {reference} points at {what}, not a schema; {reading}"));
+                // As if the reference pointed at that schema, from the object's own file.
+                let pointer = format!("{}{suffix}", at.pointer);
+                let local = Value::String(format!("#{pointer}"));
+                let mut redirected = Map::new();
+                redirected.insert("$ref".into(), local.clone());
+                self.walk_ref(&redirected, &local, &at.file, &at.pointer, bundle_ptr, ctx).map(Some)
+            }
+            (Node::Response, Node::Schema) => {
+                let description = [map.get("description"), target.get("description")]
+                    .into_iter()
+                    .flatten()
+                    .find_map(Value::as_str)
+                    .unwrap_or_default();
+                let message = format!("`$ref` {reference} points at a schema, not a response; read as an `application/json` response with that schema");
+                self.warn_once(here, message);
+                let response = serde_json::json!({
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": reference}}},
+                });
+                self.walk(&response, file, file_ptr, bundle_ptr, ctx).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// A reference expecting `expected` must find one: a schema reference
     /// to a parameter (or to a description string) is an error saying what
     /// it found.
@@ -526,7 +649,10 @@ impl Bundler<'_> {
             return Ok(name.clone());
         }
         let deep = deep_name.is_some();
-        let base = deep_name.unwrap_or_else(|| hoisted_name(target, &found.file, &found.pointer, &self.vocabulary));
+        let base = match deep_name {
+            Some(name) => name,
+            None => hoisted_name(target, &found.file, &found.pointer, self.vocabulary()),
+        };
         let name = self.unique_name(&base);
         if !deep && target.get("title").is_none() && found.pointer.is_empty() {
             self.named_by_stem.push((name.clone(), found.file.clone()));
@@ -565,6 +691,9 @@ impl Bundler<'_> {
     /// references to them.
     fn rename_stem_names(&mut self, document: &mut Value) {
         let mut renames = HashMap::new();
+        if !self.named_by_stem.is_empty() {
+            self.vocabulary();
+        }
         for (old, file) in std::mem::take(&mut self.named_by_stem) {
             let better = hoisted_name(&Value::Null, &file, "", &self.vocabulary);
             if better != old && !self.used_names.contains(&better) {
@@ -586,6 +715,19 @@ impl Bundler<'_> {
                 rewrite_refs(schema, &renames);
             }
         }
+    }
+
+    /// The words of every file read so far. Counted when first needed, not
+    /// as files are read: most documents never name a schema after its file,
+    /// and counting a multi-megabyte document costs more than the rest of
+    /// its bundling.
+    fn vocabulary(&mut self) -> &Vocabulary {
+        for (path, document) in &self.files {
+            if self.counted.insert(path.clone()) {
+                self.vocabulary.add_document(document);
+            }
+        }
+        &self.vocabulary
     }
 
     fn unique_name(&mut self, base: &str) -> String {
@@ -625,7 +767,6 @@ impl Bundler<'_> {
         if !self.files.contains_key(file) {
             self.sandbox.admit(file, here)?;
             let document = read_document(file)?;
-            self.vocabulary.add_document(&document);
             self.files.insert(file.to_path_buf(), document);
         }
         Ok(())
@@ -686,6 +827,18 @@ impl Bundler<'_> {
     /// The node `found` names, as read.
     fn node(&self, found: &Found) -> Value {
         self.files[&found.file].pointer(&found.pointer).cloned().unwrap_or(Value::Null)
+    }
+}
+
+/// A JSON value in a few words, for messages: `0`, `true`, "an object".
+fn describe_json(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("`{n}`"),
+        Value::String(_) => "a string".to_owned(),
+        Value::Array(_) => "a list with items that are not strings".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
     }
 }
 

@@ -123,6 +123,14 @@ pub struct UnionVariant {
     pub tag_values: Vec<String>,
 }
 
+impl Union {
+    /// Emitted as a discriminated union: a tag and a value for every
+    /// variant. Its catch-all variant holds a `serde_json::Value`.
+    pub fn is_tagged(&self) -> bool {
+        self.tag.is_some() && self.variants.iter().all(|v| !v.tag_values.is_empty())
+    }
+}
+
 /// A use of a type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeRef {

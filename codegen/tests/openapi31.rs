@@ -364,3 +364,20 @@ fn unsupported_json_schema_keywords_are_named() {
     assert!(has_warning(&warnings, "#/components/schemas/Cond/patternProperties: `patternProperties` is read as `additionalProperties`"), "{warnings:?}");
     assert_eq!(structure(&api, "Cond").additional, Some(TypeRef::I32));
 }
+
+#[test]
+fn a_type_that_is_no_type_name_is_ignored_with_a_warning() {
+    // Seen upstream (codat.io): a schema wrapped in `type` by mistake, in a
+    // `definitions` entry; and a list of types with a non-string in it.
+    let (api, warnings) = schemas(
+        "type-map",
+        "    Item:\n      type: object\n      properties:\n        kind: {$ref: '#/components/schemas/Item/definitions/itemType'}\n        odd: {type: [string, 3]}\n      definitions:\n        itemType:\n          type: {type: string, enum: [Inventory, Service]}\n",
+    );
+    assert!(
+        has_warning(&warnings, "type-map.yaml#/components/schemas/Item/definitions/itemType/type: `type` is an object, not a type name or a list of them; ignored"),
+        "{warnings:?}"
+    );
+    assert!(has_warning(&warnings, "type-map.yaml#/components/schemas/Item/properties/odd/type: `type` is a list with items that are not strings"), "{warnings:?}");
+    assert_eq!(warnings.len(), 2, "one warning each: {warnings:#?}");
+    assert_eq!(field(&api, "Item", "odd").ty, TypeRef::Json);
+}

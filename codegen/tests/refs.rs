@@ -257,13 +257,19 @@ fn a_pointer_to_nothing_says_where_it_stops() {
 
 #[test]
 fn a_pointer_to_the_wrong_kind_says_what_it_found() {
-    let message = fails(
+    // A schema reference to a parameter reads as the parameter's schema,
+    // with a warning where the reference is.
+    let (api, warnings) = try_load(
         "kind",
-        &[("api.yaml", "paths: {}\ncomponents:\n  parameters:\n    P: {name: p, in: query, schema: {type: string}}\n  schemas:\n    C: {type: object, properties: {d: {$ref: '#/components/parameters/P'}}}\n")],
+        &[("api.yaml", "paths: {}\ncomponents:\n  parameters:\n    P: {name: p, in: query, schema: {type: integer, format: int64}}\n  schemas:\n    C: {type: object, properties: {d: {$ref: '#/components/parameters/P'}}}\n")],
     );
-    assert!(message.contains("api.yaml#/components/schemas/C/properties/d/$ref:"), "{message}");
-    assert!(message.contains("`$ref` #/components/parameters/P points at a parameter"), "{message}");
-    assert!(message.ends_with("not a schema"), "{message}");
+    let api = api.unwrap_or_else(|e| panic!("{e}"));
+    let TypeRef::Named(name) = &field(&api, "C", "d").ty else { panic!("d is not a named type") };
+    let TypeKind::Alias(ty) = &def(&api, name).kind else { panic!("{name} is not an alias") };
+    assert_eq!(*ty, TypeRef::I64);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("api.yaml#/components/schemas/C/properties/d/$ref:"), "{warnings:#?}");
+    assert!(warnings[0].contains("`$ref` #/components/parameters/P points at a parameter, not a schema; read as its schema"), "{warnings:#?}");
     let message = fails(
         "kind-string",
         &[("api.yaml", "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, description: words}\n    C: {type: object, properties: {d: {$ref: '#/components/schemas/A/description'}}}\n")],

@@ -33,6 +33,9 @@ struct Options {
     cache: PathBuf,
     limit: Option<usize>,
     only: Option<Kind>,
+    /// `--only` values other than a version: a document is selected when
+    /// its path in the package contains one of them.
+    matching: Vec<String>,
     jobs: usize,
     sample: usize,
     seed: u64,
@@ -47,6 +50,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         cache: PathBuf::new(),
         limit: None,
         only: None,
+        matching: Vec::new(),
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         sample: 200,
         seed: 1,
@@ -75,13 +79,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--max-check-mb" => {
                 options.max_check_bytes = (number("--max-check-mb", value("--max-check-mb")?)? as usize) << 20
             }
-            "--only" => {
-                options.only = Some(match value("--only")?.as_str() {
-                    "3.0" => Kind::V30,
-                    "3.1" => Kind::V31,
-                    other => return Err(format!("--only takes 3.0 or 3.1, not `{other}`")),
-                })
-            }
+            "--only" => match value("--only")?.as_str() {
+                "3.0" => options.only = Some(Kind::V30),
+                "3.1" => options.only = Some(Kind::V31),
+                "" => return Err("--only takes 3.0, 3.1 or a part of a document's path, not nothing".to_owned()),
+                part => options.matching.push(part.to_owned()),
+            },
             other => return Err(format!("unknown argument `{other}`\n{}", crate::USAGE)),
         }
     }
@@ -109,6 +112,7 @@ struct Report<'a> {
     cache: String,
     limit: Option<usize>,
     only: Option<Kind>,
+    matching: &'a [String],
     sample: usize,
     seed: u64,
     jobs: usize,
@@ -124,6 +128,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let specs = Arc::new(fetch::discover(&package)?);
     let mut todo: Vec<usize> = (0..specs.len())
         .filter(|&i| matches!(specs[i].kind, Kind::V30 | Kind::V31) && options.only.is_none_or(|k| k == specs[i].kind))
+        .filter(|&i| options.matching.is_empty() || options.matching.iter().any(|part| specs[i].rel.contains(part.as_str())))
         .collect();
     if let Some(limit) = options.limit {
         todo.truncate(limit);
@@ -210,6 +215,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         cache: options.cache.display().to_string(),
         limit: options.limit,
         only: options.only,
+        matching: &options.matching,
         sample: options.sample,
         seed: options.seed,
         jobs: options.jobs,
@@ -391,9 +397,10 @@ fn summary(
     );
     let _ = writeln!(
         out,
-        "limit {}, only {}, jobs {}, sample {} seed {}; generation {}s, checks {}s\n",
+        "limit {}, only {}{}, jobs {}, sample {} seed {}; generation {}s, checks {}s\n",
         options.limit.map_or("none".to_owned(), |n| n.to_string()),
         options.only.map_or("all", |k| k.label()),
+        if options.matching.is_empty() { String::new() } else { format!(" matching {}", options.matching.join(" or ")) },
         options.jobs,
         options.sample,
         options.seed,

@@ -1,6 +1,7 @@
 //! Project automation behind `cargo xtask`. The library part is shared by the
 //! command line (`main.rs`) and by the tests that keep `generated/` honest.
 
+pub mod bench;
 pub mod config;
 pub mod output;
 pub mod spec_diff;

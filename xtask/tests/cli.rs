@@ -140,29 +140,42 @@ fn default_name(dir: &Path, spec: &Path, out: &str) -> String {
     line.trim_start_matches("name = ").trim_matches('"').to_owned()
 }
 
-/// A whole-API crate is named from the title and, unless the title already
-/// says it, the API version: crates made from two versions of one API can
-/// share a target directory.
+/// A whole-API crate is named from the title, the spec file's own words
+/// and, unless the title already says it, the API version: crates made from
+/// two versions of one API, or from two documents with one title, can share
+/// a target directory.
 #[test]
-fn default_names_carry_the_api_version() {
+fn default_names_carry_the_api_version_and_the_file() {
     let dir = scratch("names");
     let pets =
         |version: &str| format!("openapi: 3.0.3\ninfo: {{title: Pet Store API, version: '{version}'}}\npaths: {{}}\n");
-    std::fs::write(dir.join("one.yaml"), pets("1.0.0")).unwrap();
-    std::fs::write(dir.join("two.yaml"), pets("2.0.0-rc.1")).unwrap();
-    std::fs::write(dir.join("named.yaml"), "openapi: 3.0.3\ninfo: {title: Store API v2, version: '2'}\npaths: {}\n")
+    std::fs::write(dir.join("openapi.yaml"), pets("1.0.0")).unwrap();
+    std::fs::write(dir.join("pet-store.v2.yaml"), pets("2.0.0-rc.1")).unwrap();
+    std::fs::write(dir.join("inventory.yaml"), pets("2.0.0-rc.1")).unwrap();
+    std::fs::write(dir.join("store.yaml"), "openapi: 3.0.3\ninfo: {title: Store API v2, version: '2'}\npaths: {}\n")
         .unwrap();
-    assert_eq!(default_name(&dir, &dir.join("one.yaml"), "one"), "pet-store-api-v1-0-0");
-    assert_eq!(default_name(&dir, &dir.join("two.yaml"), "two"), "pet-store-api-v2-0-0-rc-1");
-    assert_eq!(default_name(&dir, &dir.join("named.yaml"), "named"), "store-api-v2", "the title names its version");
+    assert_eq!(default_name(&dir, &dir.join("openapi.yaml"), "one"), "pet-store-api-v1-0-0");
+    // File words the title or the version has already say nothing new.
+    assert_eq!(default_name(&dir, &dir.join("pet-store.v2.yaml"), "two"), "pet-store-api-v2-0-0-rc-1");
+    // One title and version in another file: another name.
+    assert_eq!(default_name(&dir, &dir.join("inventory.yaml"), "three"), "pet-store-api-inventory-v2-0-0-rc-1");
+    assert_eq!(default_name(&dir, &dir.join("store.yaml"), "named"), "store-api-v2", "the title names its version");
 
-    if let Some(shared) = xtask::shared_dir("default_names_carry_the_api_version") {
+    if let Some(shared) = xtask::shared_dir("default_names_carry_the_api_version_and_the_file") {
         let reference = shared.join("reference");
         let beta = default_name(&dir, &reference.join("sailpoint-beta.full.json"), "beta");
         let v2025 = default_name(&dir, &reference.join("role-mining.v2025.yaml"), "v2025");
-        assert_eq!(beta, "identity-security-cloud-beta-api-v3-1-0-beta");
-        assert_eq!(v2025, "identity-security-cloud-v2025-api", "`V2025` is in the title already");
-        assert_ne!(beta, v2025);
+        // The role-mining part of the beta API: its title and version.
+        let part = default_name(&dir, &reference.join("role-mining.beta.yaml"), "part");
+        let ours = default_name(&dir, &xtask::workspace_root().join("spec/role-mining.beta.yaml"), "ours");
+        assert_eq!(beta, "identity-security-cloud-beta-api-sailpoint-full-v3-1-0-beta");
+        assert_eq!(part, "identity-security-cloud-beta-api-role-mining-v3-1-0-beta");
+        assert_eq!(v2025, "identity-security-cloud-v2025-api-role-mining", "`V2025` is in the title already");
+        assert_eq!(ours, "sailpoint-iai-role-mining-api-beta-v3-1-0-beta");
+        let mut names = vec![&beta, &v2025, &part, &ours];
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 4, "one name each: {names:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

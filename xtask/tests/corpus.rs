@@ -173,6 +173,44 @@ fn construct_corpus() {
                 has(&builders, r#"request.form_body("application/x-www-form-urlencoded", &body);"#);
                 has(&builders, r#"request.multipart_body("multipart/form-data", &body);"#);
                 has(&builders, r#"request.raw_body("application/octet-stream", body);"#);
+                // `format: binary` under application/json: bytes, sent as they are.
+                has(&builders, "pub fn post_avatar(&self, body: impl Into<::bytes::Bytes>) -> PostAvatar {");
+                has(&builders, r#"request.raw_body("application/json", body);"#);
+            }
+            "misdirected-refs" => {
+                // A schema `$ref` to a response: its JSON schema; to a
+                // response without content: any JSON.
+                has(&builders, "pub async fn send(self) -> Result<super::models::Vehicle, super::Error> {");
+                has(&builders, "pub async fn send(self) -> Result<::serde_json::Value, super::Error> {");
+                // A response `$ref` to a schema: a JSON error body.
+                has(&builders, "404 => ::serde_json::from_slice(body).map(super::ErrorBody::NotFound),");
+                // A schema `$ref` to a parameter (%-encoded pointer): its schema.
+                has(&builders, "field: Option<super::models::VehiclesVehicleIdGetParameters1>,");
+                has(&models, "pub type VehiclesVehicleIdGetParameters1 = ::std::vec::Vec<VehiclesVehicleIdGetParameters1Item>;");
+                for (place, warning) in [
+                    ("/get/responses/200/content/application~1json/schema/$ref:", "points at a response, not a schema; read as the schema of its `application/json` content"),
+                    ("/post/responses/202/content/application~1json/schema/$ref:", "points at a response, not a schema, and it has no schema; read as any JSON"),
+                    ("/get/responses/404/$ref:", "points at a schema, not a response; read as an `application/json` response"),
+                    ("/get/parameters/0/schema/$ref:", "points at a parameter, not a schema; read as its schema"),
+                    ("/get/callbacks/onChange/$ref:", "callback `$ref` #/components/callbacks/Changed is ignored"),
+                ] {
+                    let line = warnings.lines().find(|l| l.contains(place)).unwrap_or_else(|| panic!("{name}: no warning at {place}:\n{warnings}"));
+                    assert!(line.contains(warning), "{name}: {line}");
+                }
+                assert_eq!(warnings.matches("warning:").count(), 5, "{name}: one warning each:\n{warnings}");
+            }
+            "malformed-keywords" => {
+                has(&models, "pub timecode: ::std::string::String,");
+                has(&models, "pub item_type: ::std::option::Option<::serde_json::Value>,");
+                for place in ["Pick/properties/timecode/pattern: `pattern` is `0`", "Item/properties/itemType/type: `type` is an object"] {
+                    assert!(warnings.contains(place), "{name}: no warning {place}:\n{warnings}");
+                }
+            }
+            "tagged-union-eq" => {
+                // `Port` holds a discriminated union (its catch-all is a
+                // `serde_json::Value`): no `Eq`; its plain variants keep it.
+                has(&models, "#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)] pub struct Port {");
+                has(&models, "#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)] pub struct Port1 {");
             }
             "responses" => {
                 // 200 with a body or 204 without: optional.

@@ -196,7 +196,8 @@ fn spec_text_is_inert_in_the_generated_crate() {
     let row = readme.lines().find(|l| l.starts_with("| `api` |")).expect(&readme);
     assert_eq!(row.matches(" | ").count(), 3, "the title must stay in its cell: {row}");
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("name = \"hostile-api-rust-script-alert-1-script-cell-v1-0\""), "{manifest}");
+    // The file name's words join the title's, as plain lowercase ASCII.
+    assert!(manifest.contains("name = \"hostile-api-rust-script-alert-1-script-pub-fn-injected-v1-0\""), "{manifest}");
 
     std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let check = cargo(&out, &["check", "--message-format=short"]);
@@ -217,7 +218,7 @@ fn spec_text_is_inert_in_the_generated_crate() {
 
     // The pages: rustdoc has nothing to warn about (no unknown tag from an
     // XML example, no unclosed one), and the spec's HTML shows as text.
-    let pages = target_dir().join("doc/hostile_api_rust_script_alert_1_script_cell_v1_0");
+    let pages = target_dir().join("doc/hostile_api_rust_script_alert_1_script_pub_fn_injected_v1_0");
     let _ = std::fs::remove_dir_all(&pages);
     let doc = cargo_with(&out, &["doc", "--no-deps", "--message-format=short"], "-D warnings");
     let stderr = String::from_utf8_lossy(&doc.stderr);

@@ -82,28 +82,34 @@ pub fn emit_edition_mock(home_module: &str, edition: &Edition, header: &str) -> 
 /// Pretty-print tokens as a file, header first.
 pub fn format(tokens: TokenStream, header: &str, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {what} does not parse: {e}"))?;
-    Ok(format!("{header}\n\n{}", space_items(&prettyplease::unparse(&file))))
+    let code = prettyplease::unparse(&file);
+    let mut out = String::with_capacity(header.len() + 2 + code.len() + code.len() / 16);
+    out.push_str(header);
+    out.push_str("\n\n");
+    space_items(&code, &mut out);
+    Ok(out)
 }
 
 /// prettyplease packs items tightly; put a blank line between consecutive
 /// items (top level and inside impls) so the files read like hand-written code.
-fn space_items(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut previous = "";
+fn space_items(code: &str, out: &mut String) {
+    // The previous line's indent and whether it closes an item.
+    let mut previous: Option<(usize, bool)> = None;
     for line in code.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let prev = previous.trim();
-        let closes_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with("//") && !prev.starts_with("#!"));
-        let previous_indent = previous.len() - previous.trim_start().len();
-        let starts_item = ["///", "#[", "pub ", "impl", "fn ", "const ", "type ", "async fn "]
-            .iter()
-            .any(|p| line.trim_start().starts_with(p));
-        if closes_item && starts_item && indent == previous_indent && indent <= 4 {
-            out.push('\n');
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some((previous_indent, closes_item)) = previous {
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "const ", "type ", "async fn "]
+                .iter()
+                .any(|p| trimmed.starts_with(p));
+            if closes_item && starts_item && indent == previous_indent && indent <= 4 {
+                out.push('\n');
+            }
         }
         out.push_str(line);
         out.push('\n');
-        previous = line;
+        let prev = trimmed.trim_end();
+        let closes_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with("//") && !prev.starts_with("#!"));
+        previous = Some((indent, closes_item));
     }
-    out
 }

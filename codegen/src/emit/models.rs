@@ -205,8 +205,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> T
 }
 
 fn union(name: &proc_macro2::Ident, doc: TokenStream, u: &Union, index: &TypeIndex<'_>) -> TokenStream {
-    let tagged = u.tag.is_some() && u.variants.iter().all(|v| !v.tag_values.is_empty());
-    if tagged {
+    if u.is_tagged() {
         return tagged_union(name, doc, u);
     }
     let eq = u.variants.iter().all(|v| index.is_eq(&v.ty, 0));

@@ -105,7 +105,9 @@ impl<'a> TypeIndex<'a> {
                     s.fields.iter().all(|f| self.is_eq(&f.ty, depth + 1))
                         && s.additional.as_ref().is_none_or(|a| self.is_eq(a, depth + 1))
                 }
-                Some(TypeKind::Union(u)) => u.variants.iter().all(|v| self.is_eq(&v.ty, depth + 1)),
+                // A discriminated union keeps an unknown tag's value as
+                // `serde_json::Value`, which is not `Eq`.
+                Some(TypeKind::Union(u)) => !u.is_tagged() && u.variants.iter().all(|v| self.is_eq(&v.ty, depth + 1)),
                 Some(TypeKind::Alias(inner)) => self.is_eq(inner, depth + 1),
                 Some(TypeKind::StringEnum(_)) => true,
                 None => false,

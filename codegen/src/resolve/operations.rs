@@ -474,7 +474,7 @@ impl<'s> OpContext<'s> {
             return Ok(None);
         };
         let media_ptr = format!("{ptr}/content/{}", escape_token(content_type));
-        let kind = body_kind(content_type, is_binary_schema(media));
+        let mut kind = body_kind(content_type, is_binary_schema(media));
         let mut doc = body.description.clone().filter(|d| !d.trim().is_empty());
         if kind == BodyKind::Multipart {
             // Sent as a runtime `Multipart` form; the docs list the parts the spec names.
@@ -493,7 +493,16 @@ impl<'s> OpContext<'s> {
             (_, BodyKind::Text) => TypeRef::String,
             (Some(schema), _) => {
                 let r = types.resolve(SRef::from(schema), &format!("{builder_name}Body"), &format!("{media_ptr}/schema"))?;
-                if r.nullable { TypeRef::Option(Box::new(r.ty)) } else { r.ty }
+                match r.ty {
+                    // Binary data labelled as JSON (`format: binary`): the
+                    // caller's bytes, sent as they are with that content type.
+                    TypeRef::Bytes if kind == BodyKind::Json => {
+                        kind = BodyKind::Bytes;
+                        TypeRef::Bytes
+                    }
+                    ty if r.nullable => TypeRef::Option(Box::new(ty)),
+                    ty => ty,
+                }
             }
             (None, _) => TypeRef::Json,
         };

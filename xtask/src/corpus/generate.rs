@@ -92,10 +92,11 @@ pub enum Failure {
 }
 
 /// The package name of the crate for spec number `index`: the rule of
-/// `cargo xtask generate`, cut to leave room for a unique `-NNNN`.
+/// `cargo xtask generate` without the file's words (the number tells the
+/// crates apart), cut to leave room for a unique `-NNNN`.
 pub fn corpus_crate_name(index: usize, title: &str, version: &str) -> String {
     let suffix = format!("-{index:04}");
-    let mut name = crate::crate_name(title, version);
+    let mut name = crate::crate_name(title, version, None);
     name.truncate(64 - suffix.len());
     while name.ends_with('-') {
         name.pop();
