@@ -596,9 +596,12 @@ async fn create_session(State(ctx): State<Ctx>, body: Bytes) -> Reply {
     if input.min_identities.is_some_and(|m| m < 1) {
         return Err(ctx.bad("minNumIdentitiesInPotentialRole must be at least 1"));
     }
+    // The answer shows the session as created, however long this thread
+    // waits between creating it and writing the answer (its clock starts
+    // after `now`, so no stage has passed).
+    let now = Instant::now();
     let mut t = ctx.tenant();
     let id = t.create_session(input);
-    let now = Instant::now();
     let session = t.find_session(&id).map_err(|p| ctx.fail(p))?;
     Ok(json_response(StatusCode::CREATED, &shape!(ctx, session_response(&t, session, now))))
 }
