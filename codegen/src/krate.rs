@@ -21,6 +21,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../generated/src/runtime/error.rs")),
     ("mock.rs", include_str!("../../generated/src/runtime/mock.rs")),
     ("multipart.rs", include_str!("../../generated/src/runtime/multipart.rs")),
+    ("object.rs", include_str!("../../generated/src/runtime/object.rs")),
     ("paginate.rs", include_str!("../../generated/src/runtime/paginate.rs")),
     ("params.rs", include_str!("../../generated/src/runtime/params.rs")),
     ("pending.rs", include_str!("../../generated/src/runtime/pending.rs")),

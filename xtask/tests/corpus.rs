@@ -180,8 +180,8 @@ fn construct_corpus() {
             "misdirected-refs" => {
                 // A schema `$ref` to a response: its JSON schema; to a
                 // response without content: any JSON.
-                has(&builders, "pub async fn send(self) -> Result<super::models::Vehicle, super::Error> {");
-                has(&builders, "pub async fn send(self) -> Result<::serde_json::Value, super::Error> {");
+                has(&builders, "-> crate::runtime::Pending<super::models::Vehicle, super::ErrorBody> {");
+                has(&builders, "-> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {");
                 // A response `$ref` to a schema: a JSON error body.
                 has(&builders, "404 => ::serde_json::from_slice(body).map(super::ErrorBody::NotFound),");
                 // A schema `$ref` to a parameter (%-encoded pointer): its schema.
@@ -209,8 +209,8 @@ fn construct_corpus() {
             "tagged-union-eq" => {
                 // `Port` holds a discriminated union (its catch-all is a
                 // `serde_json::Value`): no `Eq`; its plain variants keep it.
-                has(&models, "#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)] pub struct Port {");
-                has(&models, "#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)] pub struct Port1 {");
+                has(&models, "#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)] pub struct Port {");
+                has(&models, "#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)] pub struct Port1 {");
             }
             "responses" => {
                 // 200 with a body or 204 without: optional.

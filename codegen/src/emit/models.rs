@@ -73,11 +73,9 @@ fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &Ty
             let json = &f.json_name;
             serde_args.push(quote!(rename = #json));
         }
-        if !f.required {
-            serde_args.push(quote!(default));
-            if f.is_optional() {
-                serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-            }
+        // (Decoding is `struct_deserialize`'s; these attributes serialize.)
+        if !f.required && f.is_optional() {
+            serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
         }
         let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
         let mut notes = Vec::new();
@@ -110,12 +108,106 @@ fn structure(name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, index: &Ty
             pub additional_properties: ::std::collections::HashMap<::std::string::String, #ty>,
         }
     });
+    let deserialize = struct_deserialize(name, s);
     quote! {
         #doc
-        #[derive(#(#derives),*, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#(#derives),*, ::serde::Serialize)]
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #deserialize
+    }
+}
+
+/// `Deserialize` for a struct, written out rather than derived: a JSON
+/// object read key by key, unknown keys skipped (or collected into
+/// `additional_properties`). It decodes what serde's derive (with the field
+/// attributes above) decodes, but a derive also emits a field-identifier
+/// type, a sequence visitor, and for `flatten` a buffered second pass; in a
+/// crate of a whole API those made up most of `cargo check`'s time.
+fn struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let option = quote!(::std::option::Option);
+    let expecting = format!("a JSON object ({name})");
+    let slots: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("__field{}", i)).collect();
+    let mut declare = Vec::new();
+    let mut arms = Vec::new();
+    let mut build = Vec::new();
+    for (f, slot) in s.fields.iter().zip(&slots) {
+        let ty = field_type(f);
+        let rust = ident(&f.rust_name);
+        let json = Literal::string(&f.json_name);
+        if f.is_optional() {
+            // Absent and `null` are both `None`, as with serde's derive.
+            declare.push(quote!(let mut #slot: #ty = #option::None;));
+            arms.push(quote!(#json => #slot = map.next_value()?,));
+            build.push(quote!(#rust: #slot,));
+        } else {
+            declare.push(quote!(let mut #slot: #option<#ty> = #option::None;));
+            arms.push(quote!(#json => #slot = #option::Some(map.next_value()?),));
+            build.push(quote! {
+                #rust: match #slot {
+                    #option::Some(value) => value,
+                    #option::None => return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::missing_field(#json)),
+                },
+            });
+        }
+    }
+    let (declare_additional, other, build_additional) = match &s.additional {
+        Some(ty) => {
+            let ty = rust_type(ty, Scope::Models);
+            (
+                quote!(let mut additional = ::std::collections::HashMap::<::std::string::String, #ty>::new();),
+                quote!(other => { additional.insert(other.to_owned(), map.next_value()?); }),
+                quote!(additional_properties: additional,),
+            )
+        }
+        None => (quote!(), quote!(_ => { map.next_value::<::serde::de::IgnoredAny>()?; }), quote!()),
+    };
+    // A `match` needs at least one named arm to be worth writing.
+    let read = if arms.is_empty() && s.additional.is_none() {
+        quote! {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            while let #option::Some(key) = map.next_key::<crate::runtime::FieldKey<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other
+                }
+            }
+        }
+    };
+    // `__D`, `__A`, `__Visitor`: a spec may name its own types `D` or `A`.
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<#name, __A::Error> {
+                        #(#declare)*
+                        #declare_additional
+                        #read
+                        ::std::result::Result::Ok(#name {
+                            #(#build)*
+                            #build_additional
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
+            }
         }
     }
 }

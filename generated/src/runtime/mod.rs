@@ -13,6 +13,7 @@ mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod multipart;
+mod object;
 mod paginate;
 mod pending;
 mod params;
@@ -31,6 +32,8 @@ pub use error::{
     ApiError, AuthFailure, DecodeError, Error, IoError, JobError, RequestError, TimeoutError, TransportError, TransportKind, TransportPhase,
 };
 pub use multipart::Multipart;
+#[doc(hidden)]
+pub use object::FieldKey;
 pub use paginate::{paginate, ItemStream, Page};
 #[doc(hidden)]
 pub use pending::collect_all;
