@@ -181,3 +181,17 @@ fn list_styles_tags_spec_names_and_constraints_reach_the_ir() {
     assert!(builders.contains(r#"request.query_delimited("c", self.c.as_ref().map(|v| v.as_slice()), " ")"#), "{builders}");
     assert!(builders.contains(r#"request.query_delimited("d", self.d.as_ref().map(|v| v.as_slice()), "|")"#), "{builders}");
 }
+
+#[test]
+fn inline_property_types_are_named_after_the_whole_property() {
+    // `type` once lost its `T` here (`EntryYpe`); only the `T` put before a
+    // leading digit is dropped when the name follows its parent's.
+    let (api, _) = load(
+        "property-names",
+        "paths: {}\ncomponents:\n  schemas:\n    Entry:\n      type: object\n      properties:\n        type: {type: string, enum: [A, B]}\n        title: {type: object, properties: {text: {type: string}}}\n        1st: {type: string, enum: [X]}\n",
+    );
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    for expected in ["EntryType", "EntryTitle", "Entry1st"] {
+        assert!(names.contains(&expected), "no {expected} in {names:?}");
+    }
+}

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
@@ -503,7 +502,15 @@ impl<'a> TypeResolver<'a> {
         }
         let mut fields = Vec::with_capacity(props.len());
         for (prop, schema, ptr) in props {
-            let hint = format!("{name}{}", names::type_name(&prop).trim_start_matches('T').to_upper_camel_case());
+            // The property's own words, without the `T` that `type_name` puts
+            // before a leading digit (`1st` -> `T1st`) since here they follow
+            // `name`. Only that `T`: `type` stays `Type`.
+            let word = names::type_name(&prop);
+            let word = match word.strip_prefix('T') {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest.to_owned(),
+                _ => word,
+            };
+            let hint = format!("{name}{word}");
             let hint = if hint == name { format!("{name}Value") } else { hint };
             let resolved = self.resolve(schema, &hint, &ptr)?;
             let inline = match schema {
