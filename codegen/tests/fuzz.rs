@@ -697,7 +697,7 @@ fn enum_values_self_and_self_again() {
     let doc = spec_with(json!({}), json!({"E": {"type": "string", "enum": ["self", "Self", "SELF"]}}));
     let files = generated(&doc, "self-variants");
     let models = flat(file(&files, "src/api/models.rs"));
-    for arm in [r#"E::SelfValue=>"self""#, r#"E::SelfValue2=>"Self""#, r#"E::SelfValue3=>"SELF""#] {
+    for arm in [r#"SelfValue="self""#, r#"SelfValue2="Self""#, r#"SelfValue3="SELF""#] {
         assert!(models.contains(arm), "no `{arm}` in {models}");
     }
 }

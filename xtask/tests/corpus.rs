@@ -210,8 +210,8 @@ fn construct_corpus() {
             "tagged-union-eq" => {
                 // `Port` holds a discriminated union (its catch-all is a
                 // `serde_json::Value`): no `Eq`; its plain variants keep it.
-                has(&models, "#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)] pub struct Port {");
-                has(&models, "#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)] pub struct Port1 {");
+                has(&models, "#[derive(Debug, Clone, PartialEq, Default)] pub struct Port {");
+                has(&models, "#[derive(Debug, Clone, PartialEq, Eq, Default)] pub struct Port1 {");
             }
             "responses" => {
                 // 200 with a body or 204 without: optional.
@@ -244,7 +244,7 @@ fn construct_corpus() {
             }
             "json-pointer-refs" => {
                 // A property literally named `$ref` is a field sent as `$ref`.
-                has(&models, r#"rename = "$ref","#);
+                has(&models, r#"optional r#ref = "$ref","#);
                 has(&models, "pub r#ref: ::std::option::Option<::std::string::String>,");
                 // Deep pointers: one type per target, named from its pointer,
                 // shared with the place it is written.

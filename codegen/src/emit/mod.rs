@@ -48,18 +48,10 @@ pub fn emit_api(api: &Api, module: &str, editions: &[Edition], header: &str, pla
     };
     Ok(ApiFiles {
         module: format(api::api_module(api, module, editions, plan.is_some()), header, "mod.rs")?,
-        models: format(models::models(&api.types, &index, plan)?, header, "models.rs")?,
+        models: format(models::models(&api.types, &index, plan), header, "models.rs")?,
         builders,
         tag_builders,
     })
-}
-
-/// Put `#[cfg(any(feature = ...))]` on every item of `tokens`.
-pub(crate) fn with_cfg(tokens: TokenStream, features: &[&str]) -> Result<TokenStream, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated items do not parse: {e}"))?;
-    let cfg = operations::cfg_attr(features);
-    let items = file.items.iter().map(|item| quote::quote!(#cfg #item));
-    Ok(quote::quote!(#(#items)*))
 }
 
 /// The `mod.rs` of an edition served by `home_module`'s code.

@@ -132,15 +132,10 @@ fn builders_of(
         let method = client_method(&api.operations[op], editions);
         quote!(#cfg #method)
     });
-    let mut builders = Vec::new();
-    for (&op, n) in ops.iter().zip(&decoder_of) {
-        let builder = builder(&api.operations[op], *n, editions, index);
-        // The builder is several items; each needs the cfg.
-        builders.push(match op_cfg(op) {
-            Some(features) => super::with_cfg(builder, &features)?,
-            None => builder,
-        });
-    }
+    let builders = ops.iter().zip(&decoder_of).map(|(&op, n)| {
+        let cfg = op_cfg(op).map(|f| cfg_attr(&f)).unwrap_or_default();
+        builder(&api.operations[op], *n, editions, index, &cfg)
+    });
     Ok(quote! {
         #![allow(clippy::too_many_arguments)]
         #![allow(deprecated)]
@@ -296,7 +291,9 @@ fn return_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeIndex<'_>) -> TokenStream {
+/// The builder's items, each under `cfg` (empty, or the operation's own
+/// `#[cfg(...)]`).
+fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeIndex<'_>, cfg: &TokenStream) -> TokenStream {
     let name = ident(&op.builder_name);
     let method = &op.method_name;
     let mut fields = Vec::new();
@@ -399,6 +396,7 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
     let route = route(op, editions);
     let paging = op.pagination.as_ref().map(pagination_methods);
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -407,6 +405,7 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
             #(#fields,)*
         }
 
+        #cfg
         impl #name {
             #(#setters)*
 
@@ -441,6 +440,7 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
             #paging
         }
 
+        #cfg
         impl ::std::future::IntoFuture for #name {
             type Output = Result<#returns, super::Error>;
             type IntoFuture = crate::runtime::Pending<#returns, super::ErrorBody>;

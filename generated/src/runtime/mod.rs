@@ -13,7 +13,9 @@ mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod multipart;
-mod object;
+// Public for the expansions of `json_object!` in generated models.
+#[doc(hidden)]
+pub mod object;
 mod paginate;
 mod pending;
 mod params;
@@ -34,6 +36,8 @@ pub use error::{
 pub use multipart::Multipart;
 #[doc(hidden)]
 pub use object::FieldKey;
+#[allow(unused_imports)] // used by generated models, if any
+pub(crate) use object::json_object;
 pub use paginate::{paginate, ItemStream, Page};
 #[doc(hidden)]
 pub use pending::collect_all;
@@ -47,3 +51,5 @@ pub use retry::RetryPolicy;
 pub use secret::SecretString;
 #[doc(hidden)]
 pub use wire_enum::deserialize_wire_enum;
+#[allow(unused_imports)] // used by generated models, if any
+pub(crate) use wire_enum::wire_enum;

@@ -1,6 +1,10 @@
-//! Keys of the JSON objects the generated structs decode (their
-//! `Deserialize` impls read an object key by key, see the generator's
-//! `emit/models.rs`).
+//! How generated structs meet JSON: `json_object!` writes a struct's
+//! `Serialize` and `Deserialize` from its field list, and [`FieldKey`] is
+//! the object key it reads. One macro in the runtime instead of serde's
+//! derives: a derive also emits a field-identifier type, a sequence visitor,
+//! and for `flatten` a buffered second pass, and in a crate of a whole API
+//! those made up most of `cargo check`'s time; the expansion here is the
+//! least code that reads and writes an object key by key.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -43,6 +47,133 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
         }
 
         deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// `Serialize` and `Deserialize` for a generated struct:
+///
+/// ```text
+/// json_object!(Name { required id = "id", nullable owner = "owner", optional name = "name" });
+/// json_object!(Name { optional name = "name" } additional_properties);
+/// ```
+///
+/// Each field names its kind (a module below), its Rust name and its JSON
+/// key. `required` must be present; `nullable` and `optional` fields are
+/// `Option`s, absent or `null` decode as `None`; `optional` ones are left
+/// out when `None`, the others always written. Unknown keys are skipped, or
+/// with `additional_properties` collected into that map (and written back).
+/// Fields are written in the listed order.
+#[allow(unused_macros)] // a crate may have no structs
+macro_rules! json_object {
+    ($name:ident { $($kind:ident $field:ident = $key:literal),* $(,)? }) => {
+        $crate::runtime::object::json_object!(@impl [map] $name { $($kind $field = $key),* } {
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        });
+    };
+    ($name:ident { $($kind:ident $field:ident = $key:literal),* $(,)? } additional_properties) => {
+        $crate::runtime::object::json_object!(@impl [map] $name { $($kind $field = $key),* } {
+            other => {
+                additional_properties.insert(::std::borrow::ToOwned::to_owned(other), map.next_value()?);
+            }
+        } additional_properties);
+    };
+    // `__D`, `__A`, `__Visitor`: item names are not hygienic, and a spec may
+    // name its own types `D` or `A`. Locals are: a field's slot is named
+    // after the field, and `$map` comes from the rule that also wrote the
+    // unknown-key arm, which uses it.
+    (@impl [$map:ident] $name:ident { $($kind:ident $field:ident = $key:literal),* } { $($other:tt)* } $($additional:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                #[allow(unused_mut)] // an empty object writes nothing
+                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                $($crate::runtime::object::$kind::write(&mut map, $key, &self.$field)?;)*
+                $(
+                    for (key, value) in &self.$additional {
+                        ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
+                    }
+                )?
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("a JSON object (", ::std::stringify!($name), ")"))
+                    }
+
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut $map: __A) -> ::std::result::Result<$name, __A::Error> {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        $(let mut $additional = ::std::collections::HashMap::new();)?
+                        while let ::std::option::Option::Some(key) = $map.next_key::<$crate::runtime::FieldKey<'de>>()? {
+                            #[allow(clippy::match_single_binding)]
+                            match key.as_str() {
+                                $($key => $field = ::std::option::Option::Some($map.next_value()?),)*
+                                $($other)*
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::runtime::object::$kind::finish::<__A::Error, _>($field, $key)?,)*
+                            $($additional,)?
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use json_object;
+
+/// A field that must be present (and is not `null` unless its type says so).
+pub mod required {
+    use serde::de::Error;
+    use serde::ser::SerializeMap;
+    use serde::Serialize;
+
+    /// The decoded value, or the error naming the missing key.
+    pub fn finish<E: Error, T>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(key))
+    }
+
+    /// Write the field.
+    pub fn write<M: SerializeMap, T: Serialize + ?Sized>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error> {
+        map.serialize_entry(key, value)
+    }
+}
+
+/// A required field that may be `null`: an `Option` written even when `None`
+/// (as `null`); decoded from an absent key as `None` too, like serde does.
+pub mod nullable {
+    pub use super::optional::finish;
+    pub use super::required::write;
+}
+
+/// A field that may be absent: an `Option` left out when `None`.
+pub mod optional {
+    use serde::ser::SerializeMap;
+    use serde::Serialize;
+
+    /// The decoded value: absent and `null` are both `None`.
+    pub fn finish<E, T>(slot: Option<Option<T>>, _key: &'static str) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+
+    /// Write the field unless it is `None`.
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+        match value {
+            Some(value) => map.serialize_entry(key, value),
+            None => Ok(()),
+        }
     }
 }
 

@@ -2,268 +2,69 @@
 
 #![allow(deprecated)]
 /// Generated from `#/components/schemas/EntityCreatedByDTO`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EntityCreatedByDto {
     /// Identifier of the creating identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the creating identity.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for EntityCreatedByDto {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EntityCreatedByDto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (EntityCreatedByDto)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<EntityCreatedByDto, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "displayName" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(EntityCreatedByDto {
-                    id: __field0,
-                    display_name: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    EntityCreatedByDto { optional id = "id", optional display_name = "displayName" }
+);
 
 /// Error Message Dto
 ///
 /// Generated from `#/components/schemas/ErrorMessageDto`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ErrorMessageDto {
     /// BCP 47 language tag of the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The `localeOrigin` field.
-    #[serde(
-        rename = "localeOrigin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub locale_origin: ::std::option::Option<LocaleOrigin>,
     /// Message text in that locale.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for ErrorMessageDto {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ErrorMessageDto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (ErrorMessageDto)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ErrorMessageDto, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<LocaleOrigin> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "locale" => __field0 = map.next_value()?,
-                        "localeOrigin" => __field1 = map.next_value()?,
-                        "text" => __field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ErrorMessageDto {
-                    locale: __field0,
-                    locale_origin: __field1,
-                    text: __field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    ErrorMessageDto { optional locale = "locale", optional locale_origin =
+    "localeOrigin", optional text = "text" }
+);
 
 /// Error Response Dto
 ///
 /// Generated from `#/components/schemas/ErrorResponseDto`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ErrorResponseDto {
     /// Specific error code.
-    #[serde(
-        rename = "detailCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub detail_code: ::std::option::Option<::std::string::String>,
     /// Identifier for tracing this error.
-    #[serde(
-        rename = "trackingId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_id: ::std::option::Option<::std::string::String>,
     /// Localized error messages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
     /// Additional plain-text reasons behind the error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub causes: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for ErrorResponseDto {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ErrorResponseDto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (ErrorResponseDto)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<ErrorResponseDto, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<
-                    ::std::vec::Vec<ErrorMessageDto>,
-                > = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<
-                    ::std::vec::Vec<ErrorMessageDto>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "detailCode" => __field0 = map.next_value()?,
-                        "trackingId" => __field1 = map.next_value()?,
-                        "messages" => __field2 = map.next_value()?,
-                        "causes" => __field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ErrorResponseDto {
-                    detail_code: __field0,
-                    tracking_id: __field1,
-                    messages: __field2,
-                    causes: __field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    ErrorResponseDto { optional detail_code = "detailCode", optional tracking_id =
+    "trackingId", optional messages = "messages", optional causes = "causes" }
+);
 
 /// One RFC 6902 JSON Patch operation.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsonPatchOperation {
     /// Patch operation kind.
     pub op: JsonPatchOperationOp,
     /// JSON Pointer to the target location.
     pub path: ::std::string::String,
     /// Operand value; needed for add and replace.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationValue>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JsonPatchOperation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (JsonPatchOperation)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<JsonPatchOperation, __A::Error> {
-                let mut __field0: ::std::option::Option<JsonPatchOperationOp> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<JsonPatchOperationValue> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "op" => __field0 = ::std::option::Option::Some(map.next_value()?),
-                        "path" => {
-                            __field1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "value" => __field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(JsonPatchOperation {
-                    op: match __field0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                <__A::Error as ::serde::de::Error>::missing_field("op"),
-                            );
-                        }
-                    },
-                    path: match __field1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                <__A::Error as ::serde::de::Error>::missing_field("path"),
-                            );
-                        }
-                    },
-                    value: __field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    JsonPatchOperation { required op = "op", required path = "path", optional value =
+    "value" }
+);
 
 /// Patch operation kind.
 ///
@@ -289,147 +90,27 @@ pub enum JsonPatchOperationOp {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl JsonPatchOperationOp {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JsonPatchOperationOp::Add => "add",
-            JsonPatchOperationOp::Remove => "remove",
-            JsonPatchOperationOp::Replace => "replace",
-            JsonPatchOperationOp::Move => "move",
-            JsonPatchOperationOp::Copy => "copy",
-            JsonPatchOperationOp::Test => "test",
-            JsonPatchOperationOp::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for JsonPatchOperationOp {
-    fn from(value: &str) -> Self {
-        match value {
-            "add" => JsonPatchOperationOp::Add,
-            "remove" => JsonPatchOperationOp::Remove,
-            "replace" => JsonPatchOperationOp::Replace,
-            "move" => JsonPatchOperationOp::Move,
-            "copy" => JsonPatchOperationOp::Copy,
-            "test" => JsonPatchOperationOp::Test,
-            other => JsonPatchOperationOp::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for JsonPatchOperationOp {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for JsonPatchOperationOp {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for JsonPatchOperationOp {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for JsonPatchOperationOp {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    JsonPatchOperationOp, Unknown { Add = "add", Remove = "remove", Replace = "replace",
+    Move = "move", Copy = "copy", Test = "test" }
+);
 
 /// One RFC 6902 JSON Patch operation, limited to remove and replace.
 ///
 /// Generated from `#/components/schemas/JsonPatchOperationRoleMining`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsonPatchOperationRoleMining {
     /// Patch operation kind.
     pub op: JsonPatchOperationRoleMiningOp,
     /// JSON Pointer to the target location.
     pub path: ::std::string::String,
     /// Operand value; needed for replace.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationValue>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMining {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JsonPatchOperationRoleMining;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (JsonPatchOperationRoleMining)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<JsonPatchOperationRoleMining, __A::Error> {
-                let mut __field0: ::std::option::Option<
-                    JsonPatchOperationRoleMiningOp,
-                > = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<JsonPatchOperationValue> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "op" => __field0 = ::std::option::Option::Some(map.next_value()?),
-                        "path" => {
-                            __field1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        "value" => __field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(JsonPatchOperationRoleMining {
-                    op: match __field0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                <__A::Error as ::serde::de::Error>::missing_field("op"),
-                            );
-                        }
-                    },
-                    path: match __field1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                <__A::Error as ::serde::de::Error>::missing_field("path"),
-                            );
-                        }
-                    },
-                    value: __field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    JsonPatchOperationRoleMining { required op = "op", required path = "path", optional
+    value = "value" }
+);
 
 /// Patch operation kind.
 ///
@@ -447,64 +128,9 @@ pub enum JsonPatchOperationRoleMiningOp {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl JsonPatchOperationRoleMiningOp {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JsonPatchOperationRoleMiningOp::Remove => "remove",
-            JsonPatchOperationRoleMiningOp::Replace => "replace",
-            JsonPatchOperationRoleMiningOp::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for JsonPatchOperationRoleMiningOp {
-    fn from(value: &str) -> Self {
-        match value {
-            "remove" => JsonPatchOperationRoleMiningOp::Remove,
-            "replace" => JsonPatchOperationRoleMiningOp::Replace,
-            other => JsonPatchOperationRoleMiningOp::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for JsonPatchOperationRoleMiningOp {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for JsonPatchOperationRoleMiningOp {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for JsonPatchOperationRoleMiningOp {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMiningOp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for JsonPatchOperationRoleMiningOp {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    JsonPatchOperationRoleMiningOp, Unknown { Remove = "remove", Replace = "replace" }
+);
 
 /// Operand value; needed for add and replace.
 ///
@@ -556,64 +182,9 @@ pub enum LocaleOrigin {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl LocaleOrigin {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LocaleOrigin::Default => "DEFAULT",
-            LocaleOrigin::Request => "REQUEST",
-            LocaleOrigin::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for LocaleOrigin {
-    fn from(value: &str) -> Self {
-        match value {
-            "DEFAULT" => LocaleOrigin::Default,
-            "REQUEST" => LocaleOrigin::Request,
-            other => LocaleOrigin::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for LocaleOrigin {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for LocaleOrigin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for LocaleOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for LocaleOrigin {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    LocaleOrigin, Unknown { Default = "DEFAULT", Request = "REQUEST" }
+);
 
 /// Placeholder type that lets the creator be null.
 ///
@@ -623,194 +194,64 @@ pub type NullableEntityCreatedByDto = ::std::string::String;
 /// Role Mining Entitlement
 ///
 /// Generated from `#/components/schemas/RoleMiningEntitlement`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningEntitlement {
     /// The `entitlementRef` field.
-    #[serde(
-        rename = "entitlementRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_ref: ::std::option::Option<RoleMiningEntitlementRef>,
     /// Display name of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Application the entitlement belongs to.
-    #[serde(
-        rename = "applicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
     /// How many of the role's identities hold the entitlement.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Share (percent) of the role's identities holding the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub popularity: ::std::option::Option<f32>,
     /// Share (percent) of all identities in the organisation holding the entitlement.
-    #[serde(
-        rename = "popularityInOrg",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub popularity_in_org: ::std::option::Option<f32>,
     /// Identifier of the source (application).
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Whether activity data for the source is complete or notComplete.
-    #[serde(
-        rename = "activitySourceState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_source_state: ::std::option::Option<::std::string::String>,
     /// Percent of the role's identities that use the entitlement's source.
-    #[serde(
-        rename = "sourceUsagePercent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_usage_percent: ::std::option::Option<f32>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningEntitlement {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningEntitlement;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningEntitlement)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningEntitlement, __A::Error> {
-                let mut __field0: ::std::option::Option<RoleMiningEntitlementRef> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<f32> = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<f32> = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<f32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "entitlementRef" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        "applicationName" => __field2 = map.next_value()?,
-                        "identityCount" => __field3 = map.next_value()?,
-                        "popularity" => __field4 = map.next_value()?,
-                        "popularityInOrg" => __field5 = map.next_value()?,
-                        "sourceId" => __field6 = map.next_value()?,
-                        "activitySourceState" => __field7 = map.next_value()?,
-                        "sourceUsagePercent" => __field8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningEntitlement {
-                    entitlement_ref: __field0,
-                    name: __field1,
-                    application_name: __field2,
-                    identity_count: __field3,
-                    popularity: __field4,
-                    popularity_in_org: __field5,
-                    source_id: __field6,
-                    activity_source_state: __field7,
-                    source_usage_percent: __field8,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningEntitlement { optional entitlement_ref = "entitlementRef", optional name =
+    "name", optional application_name = "applicationName", optional identity_count =
+    "identityCount", optional popularity = "popularity", optional popularity_in_org =
+    "popularityInOrg", optional source_id = "sourceId", optional activity_source_state =
+    "activitySourceState", optional source_usage_percent = "sourceUsagePercent" }
+);
 
 /// Role Mining Entitlement Ref
 ///
 /// Generated from `#/components/schemas/RoleMiningEntitlementRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningEntitlementRef {
     /// Identifier of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Free-text description of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Source attribute that carries the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningEntitlementRef {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningEntitlementRef;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningEntitlementRef)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningEntitlementRef, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        "description" => __field2 = map.next_value()?,
-                        "attribute" => __field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningEntitlementRef {
-                    id: __field0,
-                    name: __field1,
-                    description: __field2,
-                    attribute: __field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningEntitlementRef { optional id = "id", optional name = "name", optional
+    description = "description", optional attribute = "attribute" }
+);
 
 /// Role Mining Identity
 ///
 /// Generated from `#/components/schemas/RoleMiningIdentity`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningIdentity {
     /// Identifier of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `attributes` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -818,699 +259,186 @@ pub struct RoleMiningIdentity {
         >,
     >,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningIdentity {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningIdentity;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningIdentity)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningIdentity, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::option::Option<::std::string::String>,
-                    >,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        "attributes" => __field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningIdentity {
-                    id: __field0,
-                    name: __field1,
-                    attributes: __field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningIdentity { optional id = "id", optional name = "name", optional attributes
+    = "attributes" }
+);
 
 /// Role Mining Identity Distribution
 ///
 /// Generated from `#/components/schemas/RoleMiningIdentityDistribution`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningIdentityDistribution {
     /// Identity attribute used for grouping.
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The `distribution` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistributionDistributionItem>,
     >,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningIdentityDistribution {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningIdentityDistribution;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningIdentityDistribution)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningIdentityDistribution, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<
-                    ::std::vec::Vec<RoleMiningIdentityDistributionDistributionItem>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "attributeName" => __field0 = map.next_value()?,
-                        "distribution" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningIdentityDistribution {
-                    attribute_name: __field0,
-                    distribution: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningIdentityDistribution { optional attribute_name = "attributeName", optional
+    distribution = "distribution" }
+);
 
 /// Generated from `#/components/schemas/RoleMiningIdentityDistribution/properties/distribution/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningIdentityDistributionDistributionItem {
     /// One value of the grouping attribute.
-    #[serde(
-        rename = "attributeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     /// How many identities carry that value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i32>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningIdentityDistributionDistributionItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningIdentityDistributionDistributionItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a JSON object (RoleMiningIdentityDistributionDistributionItem)",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                RoleMiningIdentityDistributionDistributionItem,
-                __A::Error,
-            > {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "attributeValue" => __field0 = map.next_value()?,
-                        "count" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningIdentityDistributionDistributionItem {
-                    attribute_value: __field0,
-                    count: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningIdentityDistributionDistributionItem { optional attribute_value =
+    "attributeValue", optional count = "count" }
+);
 
 /// Role Mining Potential Role
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRole`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningPotentialRole {
     /// Who created the session.
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// Density score of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub density: ::std::option::Option<i32>,
     /// Free-text description of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Number of entitlements in the potential role.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     /// Ids of entitlements excluded from the role.
-    #[serde(
-        rename = "excludedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Freshness score of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub freshness: ::std::option::Option<i32>,
     /// Number of identities in the potential role.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Breakdown of the role's identities by attribute.
-    #[serde(
-        rename = "identityDistribution",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistribution>,
     >,
     /// Ids of the identities in the role.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Identity group status, OBTAINED or COMPRESSED.
-    #[serde(
-        rename = "identityGroupStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Reference to the potential role.
-    #[serde(
-        rename = "potentialRoleRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_ref: ::std::option::Option<
         RoleMiningPotentialRolePotentialRoleRef,
     >,
     /// The `provisionState` field.
-    #[serde(
-        rename = "provisionState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     /// Quality score of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<i32>,
     /// Id of the role created from this potential role, if any.
-    #[serde(rename = "roleId", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// Whether the potential role is saved.
     ///
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// The `session` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identifier of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the potential role was created.
-    #[serde(
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the potential role was last changed.
-    #[serde(
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRole {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRole;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRole)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningPotentialRole, __A::Error> {
-                let mut __field0: ::std::option::Option<
-                    RoleMiningSessionResponseCreatedBy,
-                > = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<
-                    ::std::vec::Vec<RoleMiningIdentityDistribution>,
-                > = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field11: ::std::option::Option<
-                    RoleMiningPotentialRolePotentialRoleRef,
-                > = ::std::option::Option::None;
-                let mut __field12: ::std::option::Option<
-                    RoleMiningPotentialRoleProvisionState,
-                > = ::std::option::Option::None;
-                let mut __field13: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field15: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field16: ::std::option::Option<
-                    RoleMiningSessionParametersDto,
-                > = ::std::option::Option::None;
-                let mut __field17: ::std::option::Option<RoleMiningRoleType> = ::std::option::Option::None;
-                let mut __field18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field19: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                let mut __field20: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "createdBy" => __field0 = map.next_value()?,
-                        "density" => __field1 = map.next_value()?,
-                        "description" => __field2 = map.next_value()?,
-                        "entitlementCount" => __field3 = map.next_value()?,
-                        "excludedEntitlements" => __field4 = map.next_value()?,
-                        "freshness" => __field5 = map.next_value()?,
-                        "identityCount" => __field6 = map.next_value()?,
-                        "identityDistribution" => __field7 = map.next_value()?,
-                        "identityIds" => __field8 = map.next_value()?,
-                        "identityGroupStatus" => __field9 = map.next_value()?,
-                        "name" => __field10 = map.next_value()?,
-                        "potentialRoleRef" => __field11 = map.next_value()?,
-                        "provisionState" => __field12 = map.next_value()?,
-                        "quality" => __field13 = map.next_value()?,
-                        "roleId" => __field14 = map.next_value()?,
-                        "saved" => __field15 = map.next_value()?,
-                        "session" => __field16 = map.next_value()?,
-                        "type" => __field17 = map.next_value()?,
-                        "id" => __field18 = map.next_value()?,
-                        "createdDate" => __field19 = map.next_value()?,
-                        "modifiedDate" => __field20 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRole {
-                    created_by: __field0,
-                    density: __field1,
-                    description: __field2,
-                    entitlement_count: __field3,
-                    excluded_entitlements: __field4,
-                    freshness: __field5,
-                    identity_count: __field6,
-                    identity_distribution: __field7,
-                    identity_ids: __field8,
-                    identity_group_status: __field9,
-                    name: __field10,
-                    potential_role_ref: __field11,
-                    provision_state: __field12,
-                    quality: __field13,
-                    role_id: __field14,
-                    saved: __field15,
-                    session: __field16,
-                    r#type: __field17,
-                    id: __field18,
-                    created_date: __field19,
-                    modified_date: __field20,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRole { optional created_by = "createdBy", optional density =
+    "density", optional description = "description", optional entitlement_count =
+    "entitlementCount", optional excluded_entitlements = "excludedEntitlements", optional
+    freshness = "freshness", optional identity_count = "identityCount", optional
+    identity_distribution = "identityDistribution", optional identity_ids =
+    "identityIds", optional identity_group_status = "identityGroupStatus", optional name
+    = "name", optional potential_role_ref = "potentialRoleRef", optional provision_state
+    = "provisionState", optional quality = "quality", optional role_id = "roleId",
+    optional saved = "saved", optional session = "session", optional r#type = "type",
+    optional id = "id", optional created_date = "createdDate", optional modified_date =
+    "modifiedDate" }
+);
 
 /// Role Mining Potential Role Application
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleApplication`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleApplication {
     /// Identifier of the application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleApplication {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleApplication;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleApplication)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningPotentialRoleApplication, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleApplication {
-                    id: __field0,
-                    name: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleApplication { optional id = "id", optional name = "name" }
+);
 
 /// Role Mining Potential Role Edit Entitlements
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleEditEntitlements`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleEditEntitlements {
     /// Entitlement ids to act on.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// true puts the ids on the exclusion list; false takes them off it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<bool>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleEditEntitlements {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleEditEntitlements;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleEditEntitlements)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                RoleMiningPotentialRoleEditEntitlements,
-                __A::Error,
-            > {
-                let mut __field0: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "ids" => __field0 = map.next_value()?,
-                        "exclude" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleEditEntitlements {
-                    ids: __field0,
-                    exclude: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleEditEntitlements { optional ids = "ids", optional exclude =
+    "exclude" }
+);
 
 /// Role Mining Potential Role Entitlements
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleEntitlements`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleEntitlements {
     /// Identifier of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleEntitlements {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleEntitlements;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleEntitlements)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningPotentialRoleEntitlements, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleEntitlements {
-                    id: __field0,
-                    name: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleEntitlements { optional id = "id", optional name = "name" }
+);
 
 /// Role Mining Potential Role Export Request
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleExportRequest {
     /// Lowest in-role popularity an entitlement needs to appear in the export.
-    #[serde(
-        rename = "minEntitlementPopularity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_entitlement_popularity: ::std::option::Option<i32>,
     /// false leaves out entitlements that are widespread across the organisation.
-    #[serde(
-        rename = "includeCommonAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_common_access: ::std::option::Option<bool>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleExportRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleExportRequest)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                RoleMiningPotentialRoleExportRequest,
-                __A::Error,
-            > {
-                let mut __field0: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "minEntitlementPopularity" => __field0 = map.next_value()?,
-                        "includeCommonAccess" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleExportRequest {
-                    min_entitlement_popularity: __field0,
-                    include_common_access: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleExportRequest { optional min_entitlement_popularity =
+    "minEntitlementPopularity", optional include_common_access = "includeCommonAccess" }
+);
 
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleExportResponse {
     /// Lowest in-role popularity an entitlement needs to appear in the export.
-    #[serde(
-        rename = "minEntitlementPopularity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_entitlement_popularity: ::std::option::Option<i32>,
     /// false leaves out entitlements that are widespread across the organisation.
-    #[serde(
-        rename = "includeCommonAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_common_access: ::std::option::Option<bool>,
     /// Identifier of the export job.
-    #[serde(rename = "exportId", skip_serializing_if = "::std::option::Option::is_none")]
     pub export_id: ::std::option::Option<::std::string::String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMiningPotentialRoleExportState>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportResponse {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleExportResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleExportResponse)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                RoleMiningPotentialRoleExportResponse,
-                __A::Error,
-            > {
-                let mut __field0: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<
-                    RoleMiningPotentialRoleExportState,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "minEntitlementPopularity" => __field0 = map.next_value()?,
-                        "includeCommonAccess" => __field1 = map.next_value()?,
-                        "exportId" => __field2 = map.next_value()?,
-                        "status" => __field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleExportResponse {
-                    min_entitlement_popularity: __field0,
-                    include_common_access: __field1,
-                    export_id: __field2,
-                    status: __field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleExportResponse { optional min_entitlement_popularity =
+    "minEntitlementPopularity", optional include_common_access = "includeCommonAccess",
+    optional export_id = "exportId", optional status = "status" }
+);
 
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleExportState`.
 ///
@@ -1530,211 +458,52 @@ pub enum RoleMiningPotentialRoleExportState {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl RoleMiningPotentialRoleExportState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RoleMiningPotentialRoleExportState::Queued => "QUEUED",
-            RoleMiningPotentialRoleExportState::InProgress => "IN_PROGRESS",
-            RoleMiningPotentialRoleExportState::Success => "SUCCESS",
-            RoleMiningPotentialRoleExportState::Error => "ERROR",
-            RoleMiningPotentialRoleExportState::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RoleMiningPotentialRoleExportState {
-    fn from(value: &str) -> Self {
-        match value {
-            "QUEUED" => RoleMiningPotentialRoleExportState::Queued,
-            "IN_PROGRESS" => RoleMiningPotentialRoleExportState::InProgress,
-            "SUCCESS" => RoleMiningPotentialRoleExportState::Success,
-            "ERROR" => RoleMiningPotentialRoleExportState::Error,
-            other => RoleMiningPotentialRoleExportState::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for RoleMiningPotentialRoleExportState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RoleMiningPotentialRoleExportState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RoleMiningPotentialRoleExportState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for RoleMiningPotentialRoleExportState {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    RoleMiningPotentialRoleExportState, Unknown { Queued = "QUEUED", InProgress =
+    "IN_PROGRESS", Success = "SUCCESS", Error = "ERROR" }
+);
 
 /// Reference to the potential role.
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRole/properties/potentialRoleRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRolePotentialRoleRef {
     /// Identifier of the referenced potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the referenced potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRolePotentialRoleRef {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRolePotentialRoleRef;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRolePotentialRoleRef)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                RoleMiningPotentialRolePotentialRoleRef,
-                __A::Error,
-            > {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRolePotentialRoleRef {
-                    id: __field0,
-                    name: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+crate::runtime::json_object!(
+    RoleMiningPotentialRolePotentialRoleRef { optional id = "id", optional name = "name"
     }
-}
+);
 
 /// Role Mining Potential Role Provision Request
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleProvisionRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleProvisionRequest {
     /// Name for the role to create.
-    #[serde(rename = "roleName", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
     /// Brief description for the role to create.
-    #[serde(
-        rename = "roleDescription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_description: ::std::option::Option<::std::string::String>,
     /// Identity that will own the role.
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// If true, access requests are raised for the potential role's identities.
     ///
     /// Server default: `false`.
-    #[serde(
-        rename = "includeIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_identities: ::std::option::Option<bool>,
     /// If true, entitlements go straight onto the role; if false, they are wrapped in access profiles.
     ///
     /// Server default: `false`.
-    #[serde(
-        rename = "directlyAssignedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub directly_assigned_entitlements: ::std::option::Option<bool>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleProvisionRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleProvisionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleProvisionRequest)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<
-                RoleMiningPotentialRoleProvisionRequest,
-                __A::Error,
-            > {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "roleName" => __field0 = map.next_value()?,
-                        "roleDescription" => __field1 = map.next_value()?,
-                        "ownerId" => __field2 = map.next_value()?,
-                        "includeIdentities" => __field3 = map.next_value()?,
-                        "directlyAssignedEntitlements" => __field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleProvisionRequest {
-                    role_name: __field0,
-                    role_description: __field1,
-                    owner_id: __field2,
-                    include_identities: __field3,
-                    directly_assigned_entitlements: __field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleProvisionRequest { optional role_name = "roleName", optional
+    role_description = "roleDescription", optional owner_id = "ownerId", optional
+    include_identities = "includeIdentities", optional directly_assigned_entitlements =
+    "directlyAssignedEntitlements" }
+);
 
 /// Provisioning stage of a potential role.
 ///
@@ -1756,366 +525,96 @@ pub enum RoleMiningPotentialRoleProvisionState {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl RoleMiningPotentialRoleProvisionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RoleMiningPotentialRoleProvisionState::Potential => "POTENTIAL",
-            RoleMiningPotentialRoleProvisionState::Pending => "PENDING",
-            RoleMiningPotentialRoleProvisionState::Complete => "COMPLETE",
-            RoleMiningPotentialRoleProvisionState::Failed => "FAILED",
-            RoleMiningPotentialRoleProvisionState::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RoleMiningPotentialRoleProvisionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "POTENTIAL" => RoleMiningPotentialRoleProvisionState::Potential,
-            "PENDING" => RoleMiningPotentialRoleProvisionState::Pending,
-            "COMPLETE" => RoleMiningPotentialRoleProvisionState::Complete,
-            "FAILED" => RoleMiningPotentialRoleProvisionState::Failed,
-            other => RoleMiningPotentialRoleProvisionState::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for RoleMiningPotentialRoleProvisionState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RoleMiningPotentialRoleProvisionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RoleMiningPotentialRoleProvisionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleProvisionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for RoleMiningPotentialRoleProvisionState {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    RoleMiningPotentialRoleProvisionState, Unknown { Potential = "POTENTIAL", Pending =
+    "PENDING", Complete = "COMPLETE", Failed = "FAILED" }
+);
 
 /// Role Mining Potential Role Ref
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleRef`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleRef {
     /// Identifier of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleRef {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleRef;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleRef)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningPotentialRoleRef, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleRef {
-                    id: __field0,
-                    name: __field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleRef { optional id = "id", optional name = "name" }
+);
 
 /// Role Mining Potential Role Source Usage
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleSourceUsage`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningPotentialRoleSourceUsage {
     /// Identifier of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the identity.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Email address of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Days on which the identity used the source.
-    #[serde(
-        rename = "usageCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub usage_count: ::std::option::Option<i32>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleSourceUsage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleSourceUsage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleSourceUsage)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningPotentialRoleSourceUsage, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "displayName" => __field1 = map.next_value()?,
-                        "email" => __field2 = map.next_value()?,
-                        "usageCount" => __field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleSourceUsage {
-                    id: __field0,
-                    display_name: __field1,
-                    email: __field2,
-                    usage_count: __field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleSourceUsage { optional id = "id", optional display_name =
+    "displayName", optional email = "email", optional usage_count = "usageCount" }
+);
 
 /// Role Mining Potential Role Summary
 ///
 /// Generated from `#/components/schemas/RoleMiningPotentialRoleSummary`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningPotentialRoleSummary {
     /// Identifier of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `potentialRoleRef` field.
-    #[serde(
-        rename = "potentialRoleRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_ref: ::std::option::Option<RoleMiningPotentialRoleRef>,
     /// Number of identities in the potential role.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Number of entitlements in the potential role.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     /// Identity group status, REQUESTED or OBTAINED.
-    #[serde(
-        rename = "identityGroupStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     /// The `provisionState` field.
-    #[serde(
-        rename = "provisionState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     /// Id of the role created from this potential role (IIQ or IDN); null until provisioned.
-    #[serde(rename = "roleId", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// Density score from 0 to 100; higher means the identities are more alike.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub density: ::std::option::Option<i32>,
     /// Freshness score from 0 to 100; higher means less overlap with existing roles.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub freshness: ::std::option::Option<i32>,
     /// Quality score from 0 to 100, combining density and freshness.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<i32>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Who created the potential role.
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// When the potential role was created.
-    #[serde(
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the potential role is saved.
     ///
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// Free-text description of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The `session` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleSummary {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningPotentialRoleSummary;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningPotentialRoleSummary)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningPotentialRoleSummary, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<RoleMiningPotentialRoleRef> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<
-                    RoleMiningPotentialRoleProvisionState,
-                > = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field9: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field10: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field11: ::std::option::Option<RoleMiningRoleType> = ::std::option::Option::None;
-                let mut __field12: ::std::option::Option<
-                    RoleMiningSessionResponseCreatedBy,
-                > = ::std::option::Option::None;
-                let mut __field13: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                let mut __field14: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field16: ::std::option::Option<
-                    RoleMiningSessionParametersDto,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        "potentialRoleRef" => __field2 = map.next_value()?,
-                        "identityCount" => __field3 = map.next_value()?,
-                        "entitlementCount" => __field4 = map.next_value()?,
-                        "identityGroupStatus" => __field5 = map.next_value()?,
-                        "provisionState" => __field6 = map.next_value()?,
-                        "roleId" => __field7 = map.next_value()?,
-                        "density" => __field8 = map.next_value()?,
-                        "freshness" => __field9 = map.next_value()?,
-                        "quality" => __field10 = map.next_value()?,
-                        "type" => __field11 = map.next_value()?,
-                        "createdBy" => __field12 = map.next_value()?,
-                        "createdDate" => __field13 = map.next_value()?,
-                        "saved" => __field14 = map.next_value()?,
-                        "description" => __field15 = map.next_value()?,
-                        "session" => __field16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningPotentialRoleSummary {
-                    id: __field0,
-                    name: __field1,
-                    potential_role_ref: __field2,
-                    identity_count: __field3,
-                    entitlement_count: __field4,
-                    identity_group_status: __field5,
-                    provision_state: __field6,
-                    role_id: __field7,
-                    density: __field8,
-                    freshness: __field9,
-                    quality: __field10,
-                    r#type: __field11,
-                    created_by: __field12,
-                    created_date: __field13,
-                    saved: __field14,
-                    description: __field15,
-                    session: __field16,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningPotentialRoleSummary { optional id = "id", optional name = "name", optional
+    potential_role_ref = "potentialRoleRef", optional identity_count = "identityCount",
+    optional entitlement_count = "entitlementCount", optional identity_group_status =
+    "identityGroupStatus", optional provision_state = "provisionState", optional role_id
+    = "roleId", optional density = "density", optional freshness = "freshness", optional
+    quality = "quality", optional r#type = "type", optional created_by = "createdBy",
+    optional created_date = "createdDate", optional saved = "saved", optional description
+    = "description", optional session = "session" }
+);
 
 /// Kind of potential role.
 ///
@@ -2133,625 +632,176 @@ pub enum RoleMiningRoleType {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl RoleMiningRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RoleMiningRoleType::Specialized => "SPECIALIZED",
-            RoleMiningRoleType::Common => "COMMON",
-            RoleMiningRoleType::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RoleMiningRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SPECIALIZED" => RoleMiningRoleType::Specialized,
-            "COMMON" => RoleMiningRoleType::Common,
-            other => RoleMiningRoleType::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for RoleMiningRoleType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RoleMiningRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RoleMiningRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for RoleMiningRoleType {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    RoleMiningRoleType, Unknown { Specialized = "SPECIALIZED", Common = "COMMON" }
+);
 
 /// Role Mining Session Draft Role Dto
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionDraftRoleDto`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningSessionDraftRoleDto {
     /// Display name of the draft role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Free-text description of the draft role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Ids of the identities in the draft role.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ids of the entitlements in the draft role.
-    #[serde(
-        rename = "entitlementIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ids of entitlements excluded from the draft role.
-    #[serde(
-        rename = "excludedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Time of the last change.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identifier of the draft role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the draft role was created.
-    #[serde(
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the draft role was last changed.
-    #[serde(
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionDraftRoleDto {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningSessionDraftRoleDto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningSessionDraftRoleDto)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningSessionDraftRoleDto, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<RoleMiningRoleType> = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                let mut __field9: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => __field0 = map.next_value()?,
-                        "description" => __field1 = map.next_value()?,
-                        "identityIds" => __field2 = map.next_value()?,
-                        "entitlementIds" => __field3 = map.next_value()?,
-                        "excludedEntitlements" => __field4 = map.next_value()?,
-                        "modified" => __field5 = map.next_value()?,
-                        "type" => __field6 = map.next_value()?,
-                        "id" => __field7 = map.next_value()?,
-                        "createdDate" => __field8 = map.next_value()?,
-                        "modifiedDate" => __field9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningSessionDraftRoleDto {
-                    name: __field0,
-                    description: __field1,
-                    identity_ids: __field2,
-                    entitlement_ids: __field3,
-                    excluded_entitlements: __field4,
-                    modified: __field5,
-                    r#type: __field6,
-                    id: __field7,
-                    created_date: __field8,
-                    modified_date: __field9,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningSessionDraftRoleDto { optional name = "name", optional description =
+    "description", optional identity_ids = "identityIds", optional entitlement_ids =
+    "entitlementIds", optional excluded_entitlements = "excludedEntitlements", optional
+    modified = "modified", optional r#type = "type", optional id = "id", optional
+    created_date = "createdDate", optional modified_date = "modifiedDate" }
+);
 
 /// Role Mining Session Dto
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionDto`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningSessionDto {
     /// The `scope` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// Prune threshold to apply; null lets the service compute one.
-    #[serde(
-        rename = "pruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /// Prune threshold computed by the service.
-    #[serde(
-        rename = "prescribedPruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prescribed_prune_threshold: ::std::option::Option<i32>,
     /// Smallest number of identities a potential role may have.
-    #[serde(
-        rename = "minNumIdentitiesInPotentialRole",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// How many potential roles were found.
-    #[serde(
-        rename = "potentialRoleCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_count: ::std::option::Option<i32>,
     /// How many potential roles are fully processed.
-    #[serde(
-        rename = "potentialRolesReadyCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_roles_ready_count: ::std::option::Option<i32>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// Identity to notify by email about this session.
-    #[serde(
-        rename = "emailRecipientId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     /// Size of the identity population selected by the scope.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// Name under which the session is saved.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionDto {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningSessionDto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningSessionDto)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningSessionDto, __A::Error> {
-                let mut __field0: ::std::option::Option<RoleMiningSessionScope> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<RoleMiningRoleType> = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field9: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "scope" => __field0 = map.next_value()?,
-                        "pruneThreshold" => __field1 = map.next_value()?,
-                        "prescribedPruneThreshold" => __field2 = map.next_value()?,
-                        "minNumIdentitiesInPotentialRole" => __field3 = map.next_value()?,
-                        "potentialRoleCount" => __field4 = map.next_value()?,
-                        "potentialRolesReadyCount" => __field5 = map.next_value()?,
-                        "type" => __field6 = map.next_value()?,
-                        "emailRecipientId" => __field7 = map.next_value()?,
-                        "identityCount" => __field8 = map.next_value()?,
-                        "saved" => __field9 = map.next_value()?,
-                        "name" => __field10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningSessionDto {
-                    scope: __field0,
-                    prune_threshold: __field1,
-                    prescribed_prune_threshold: __field2,
-                    min_num_identities_in_potential_role: __field3,
-                    potential_role_count: __field4,
-                    potential_roles_ready_count: __field5,
-                    r#type: __field6,
-                    email_recipient_id: __field7,
-                    identity_count: __field8,
-                    saved: __field9,
-                    name: __field10,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningSessionDto { optional scope = "scope", optional prune_threshold =
+    "pruneThreshold", optional prescribed_prune_threshold = "prescribedPruneThreshold",
+    optional min_num_identities_in_potential_role = "minNumIdentitiesInPotentialRole",
+    optional potential_role_count = "potentialRoleCount", optional
+    potential_roles_ready_count = "potentialRolesReadyCount", optional r#type = "type",
+    optional email_recipient_id = "emailRecipientId", optional identity_count =
+    "identityCount", optional saved = "saved", optional name = "name" }
+);
 
 /// Role Mining Session Parameters Dto
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionParametersDto`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningSessionParametersDto {
     /// Identifier of the role mining session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name under which the session is saved.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Smallest number of identities a potential role may have.
-    #[serde(
-        rename = "minNumIdentitiesInPotentialRole",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// Prune threshold to apply; null lets the service compute one.
-    #[serde(
-        rename = "pruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `true`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// The `scope` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
     /// The `state` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RoleMiningSessionState>,
     /// The `scopingMethod` field.
-    #[serde(
-        rename = "scopingMethod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scoping_method: ::std::option::Option<RoleMiningSessionScopingMethod>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionParametersDto {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningSessionParametersDto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningSessionParametersDto)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningSessionParametersDto, __A::Error> {
-                let mut __field0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<RoleMiningSessionScope> = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<RoleMiningRoleType> = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<RoleMiningSessionState> = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<
-                    RoleMiningSessionScopingMethod,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => __field0 = map.next_value()?,
-                        "name" => __field1 = map.next_value()?,
-                        "minNumIdentitiesInPotentialRole" => __field2 = map.next_value()?,
-                        "pruneThreshold" => __field3 = map.next_value()?,
-                        "saved" => __field4 = map.next_value()?,
-                        "scope" => __field5 = map.next_value()?,
-                        "type" => __field6 = map.next_value()?,
-                        "state" => __field7 = map.next_value()?,
-                        "scopingMethod" => __field8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningSessionParametersDto {
-                    id: __field0,
-                    name: __field1,
-                    min_num_identities_in_potential_role: __field2,
-                    prune_threshold: __field3,
-                    saved: __field4,
-                    scope: __field5,
-                    r#type: __field6,
-                    state: __field7,
-                    scoping_method: __field8,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningSessionParametersDto { optional id = "id", optional name = "name", optional
+    min_num_identities_in_potential_role = "minNumIdentitiesInPotentialRole", optional
+    prune_threshold = "pruneThreshold", optional saved = "saved", optional scope =
+    "scope", optional r#type = "type", optional state = "state", optional scoping_method
+    = "scopingMethod" }
+);
 
 /// Role Mining Session Response
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningSessionResponse {
     /// The `scope` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     /// Smallest number of identities a potential role may have.
-    #[serde(
-        rename = "minNumIdentitiesInPotentialRole",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     /// How the session's identity scope was chosen.
-    #[serde(
-        rename = "scopingMethod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scoping_method: ::std::option::Option<::std::string::String>,
     /// Prune threshold computed by the service.
-    #[serde(
-        rename = "prescribedPruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prescribed_prune_threshold: ::std::option::Option<i32>,
     /// Prune threshold in effect for the session.
-    #[serde(
-        rename = "pruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /// How many potential roles were found.
-    #[serde(
-        rename = "potentialRoleCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_count: ::std::option::Option<i32>,
     /// How many potential roles are fully processed.
-    #[serde(
-        rename = "potentialRolesReadyCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_roles_ready_count: ::std::option::Option<i32>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMiningSessionStatus>,
     /// Identity to notify by email about this session.
-    #[serde(
-        rename = "emailRecipientId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     /// Who created the session.
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     /// Number of identities in scope.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     /// Whether the session is saved.
     ///
     /// Server default: `false`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
     /// Name under which the session is saved.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Location of the session's data file.
-    #[serde(
-        rename = "dataFilePath",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_file_path: ::std::option::Option<::std::string::String>,
     /// Identifier of the role mining session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// When the session was created.
-    #[serde(
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the session finished.
-    #[serde(
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleMiningRoleType>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionResponse {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningSessionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningSessionResponse)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningSessionResponse, __A::Error> {
-                let mut __field0: ::std::option::Option<RoleMiningSessionScope> = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field3: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field4: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field5: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field6: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field7: ::std::option::Option<RoleMiningSessionStatus> = ::std::option::Option::None;
-                let mut __field8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field9: ::std::option::Option<
-                    RoleMiningSessionResponseCreatedBy,
-                > = ::std::option::Option::None;
-                let mut __field10: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut __field11: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut __field12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field15: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                let mut __field16: ::std::option::Option<
-                    ::chrono::DateTime<::chrono::Utc>,
-                > = ::std::option::Option::None;
-                let mut __field17: ::std::option::Option<RoleMiningRoleType> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "scope" => __field0 = map.next_value()?,
-                        "minNumIdentitiesInPotentialRole" => __field1 = map.next_value()?,
-                        "scopingMethod" => __field2 = map.next_value()?,
-                        "prescribedPruneThreshold" => __field3 = map.next_value()?,
-                        "pruneThreshold" => __field4 = map.next_value()?,
-                        "potentialRoleCount" => __field5 = map.next_value()?,
-                        "potentialRolesReadyCount" => __field6 = map.next_value()?,
-                        "status" => __field7 = map.next_value()?,
-                        "emailRecipientId" => __field8 = map.next_value()?,
-                        "createdBy" => __field9 = map.next_value()?,
-                        "identityCount" => __field10 = map.next_value()?,
-                        "saved" => __field11 = map.next_value()?,
-                        "name" => __field12 = map.next_value()?,
-                        "dataFilePath" => __field13 = map.next_value()?,
-                        "id" => __field14 = map.next_value()?,
-                        "createdDate" => __field15 = map.next_value()?,
-                        "modifiedDate" => __field16 = map.next_value()?,
-                        "type" => __field17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningSessionResponse {
-                    scope: __field0,
-                    min_num_identities_in_potential_role: __field1,
-                    scoping_method: __field2,
-                    prescribed_prune_threshold: __field3,
-                    prune_threshold: __field4,
-                    potential_role_count: __field5,
-                    potential_roles_ready_count: __field6,
-                    status: __field7,
-                    email_recipient_id: __field8,
-                    created_by: __field9,
-                    identity_count: __field10,
-                    saved: __field11,
-                    name: __field12,
-                    data_file_path: __field13,
-                    id: __field14,
-                    created_date: __field15,
-                    modified_date: __field16,
-                    r#type: __field17,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningSessionResponse { optional scope = "scope", optional
+    min_num_identities_in_potential_role = "minNumIdentitiesInPotentialRole", optional
+    scoping_method = "scopingMethod", optional prescribed_prune_threshold =
+    "prescribedPruneThreshold", optional prune_threshold = "pruneThreshold", optional
+    potential_role_count = "potentialRoleCount", optional potential_roles_ready_count =
+    "potentialRolesReadyCount", optional status = "status", optional email_recipient_id =
+    "emailRecipientId", optional created_by = "createdBy", optional identity_count =
+    "identityCount", optional saved = "saved", optional name = "name", optional
+    data_file_path = "dataFilePath", optional id = "id", optional created_date =
+    "createdDate", optional modified_date = "modifiedDate", optional r#type = "type" }
+);
 
 /// Who created the session.
 ///
@@ -2770,75 +820,21 @@ pub enum RoleMiningSessionResponseCreatedBy {
 /// Role Mining Session Scope
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionScope`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleMiningSessionScope {
     /// Explicit identity ids to mine.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Search query that selects the identities to mine.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<::std::string::String>,
     /// Attribute-based filters that select the identities to mine.
-    #[serde(
-        rename = "attributeFilterCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_filter_criteria: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionScope {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningSessionScope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningSessionScope)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningSessionScope, __A::Error> {
-                let mut __field0: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut __field1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut __field2: ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "identityIds" => __field0 = map.next_value()?,
-                        "criteria" => __field1 = map.next_value()?,
-                        "attributeFilterCriteria" => __field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningSessionScope {
-                    identity_ids: __field0,
-                    criteria: __field1,
-                    attribute_filter_criteria: __field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(
+    RoleMiningSessionScope { optional identity_ids = "identityIds", optional criteria =
+    "criteria", optional attribute_filter_criteria = "attributeFilterCriteria" }
+);
 
 /// How a session's identity scope was chosen.
 ///
@@ -2856,64 +852,9 @@ pub enum RoleMiningSessionScopingMethod {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl RoleMiningSessionScopingMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RoleMiningSessionScopingMethod::Manual => "MANUAL",
-            RoleMiningSessionScopingMethod::AutoRm => "AUTO_RM",
-            RoleMiningSessionScopingMethod::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RoleMiningSessionScopingMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "MANUAL" => RoleMiningSessionScopingMethod::Manual,
-            "AUTO_RM" => RoleMiningSessionScopingMethod::AutoRm,
-            other => RoleMiningSessionScopingMethod::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for RoleMiningSessionScopingMethod {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RoleMiningSessionScopingMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RoleMiningSessionScopingMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionScopingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for RoleMiningSessionScopingMethod {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    RoleMiningSessionScopingMethod, Unknown { Manual = "MANUAL", AutoRm = "AUTO_RM" }
+);
 
 /// Processing stage of a role mining session.
 ///
@@ -2939,210 +880,35 @@ pub enum RoleMiningSessionState {
     /// A value not known when this crate was generated, kept verbatim.
     Unknown(::std::string::String),
 }
-
-impl RoleMiningSessionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RoleMiningSessionState::Created => "CREATED",
-            RoleMiningSessionState::Updated => "UPDATED",
-            RoleMiningSessionState::IdentitiesObtained => "IDENTITIES_OBTAINED",
-            RoleMiningSessionState::PruneThresholdObtained => "PRUNE_THRESHOLD_OBTAINED",
-            RoleMiningSessionState::PotentialRolesProcessing => {
-                "POTENTIAL_ROLES_PROCESSING"
-            }
-            RoleMiningSessionState::PotentialRolesCreated => "POTENTIAL_ROLES_CREATED",
-            RoleMiningSessionState::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RoleMiningSessionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "CREATED" => RoleMiningSessionState::Created,
-            "UPDATED" => RoleMiningSessionState::Updated,
-            "IDENTITIES_OBTAINED" => RoleMiningSessionState::IdentitiesObtained,
-            "PRUNE_THRESHOLD_OBTAINED" => RoleMiningSessionState::PruneThresholdObtained,
-            "POTENTIAL_ROLES_PROCESSING" => {
-                RoleMiningSessionState::PotentialRolesProcessing
-            }
-            "POTENTIAL_ROLES_CREATED" => RoleMiningSessionState::PotentialRolesCreated,
-            other => RoleMiningSessionState::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for RoleMiningSessionState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RoleMiningSessionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RoleMiningSessionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_wire_enum(deserializer)
-    }
-}
-
-impl crate::runtime::ParamValue for RoleMiningSessionState {
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::wire_enum!(
+    RoleMiningSessionState, Unknown { Created = "CREATED", Updated = "UPDATED",
+    IdentitiesObtained = "IDENTITIES_OBTAINED", PruneThresholdObtained =
+    "PRUNE_THRESHOLD_OBTAINED", PotentialRolesProcessing = "POTENTIAL_ROLES_PROCESSING",
+    PotentialRolesCreated = "POTENTIAL_ROLES_CREATED" }
+);
 
 /// Role Mining Session Status
 ///
 /// Generated from `#/components/schemas/RoleMiningSessionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMiningSessionStatus {
     /// The `state` field.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RoleMiningSessionState>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RoleMiningSessionStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (RoleMiningSessionStatus)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<RoleMiningSessionStatus, __A::Error> {
-                let mut __field0: ::std::option::Option<RoleMiningSessionState> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "state" => __field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RoleMiningSessionStatus {
-                    state: __field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(RoleMiningSessionStatus { optional state = "state" });
 
 /// Generated from `#/components/responses/429/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TooManyRequestsBody {
     /// Text explaining the rate-limit rejection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::serde_json::Value>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for TooManyRequestsBody {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TooManyRequestsBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (TooManyRequestsBody)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<TooManyRequestsBody, __A::Error> {
-                let mut __field0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "message" => __field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(TooManyRequestsBody {
-                    message: __field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(TooManyRequestsBody { optional message = "message" });
 
 /// Generated from `#/components/responses/401/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnauthorizedBody {
     /// Text explaining the authentication failure.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
-
-impl<'de> ::serde::Deserialize<'de> for UnauthorizedBody {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UnauthorizedBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (UnauthorizedBody)")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> ::std::result::Result<UnauthorizedBody, __A::Error> {
-                let mut __field0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match key.as_str() {
-                        "error" => __field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(UnauthorizedBody {
-                    error: __field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::runtime::json_object!(UnauthorizedBody { optional error = "error" });
