@@ -120,7 +120,7 @@ fn complete_sailpoint_apis() {
         let files = 6 + tag_files.len() + sailpoint_codegen::krate::RUNTIME_FILES.len();
         assert!(warnings.contains(&format!("wrote {files} files")), "{warnings}");
         let builders: String = tag_files.iter().map(|f| read(f)).collect();
-        assert_eq!(builders.matches("pub fn send(").count(), operations, "{file}: one builder per operation");
+        assert_eq!(builders.matches("crate::runtime::sendable!(").count(), operations, "{file}: one builder per operation");
         let cargo_toml = read(&out.join("Cargo.toml"));
         let tags = tag_files.len() - 1;
         assert!(tags > 20 && cargo_toml.contains("default = [\"full\"]"), "{file}: a feature per tag\n{cargo_toml}");
@@ -181,8 +181,8 @@ fn construct_corpus() {
             "misdirected-refs" => {
                 // A schema `$ref` to a response: its JSON schema; to a
                 // response without content: any JSON.
-                has(&builders, "-> crate::runtime::Pending<super::models::Vehicle, super::ErrorBody> {");
-                has(&builders, "-> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {");
+                has(&builders, "=> super::models::Vehicle, send_json,");
+                has(&builders, "=> ::serde_json::Value, send_json,");
                 // A response `$ref` to a schema: a JSON error body.
                 has(&builders, "404 => ::serde_json::from_slice(body).map(super::ErrorBody::NotFound),");
                 // A schema `$ref` to a parameter (%-encoded pointer): its schema.
@@ -215,7 +215,7 @@ fn construct_corpus() {
             }
             "responses" => {
                 // 200 with a body or 204 without: optional.
-                has(&builders, "crate::runtime::Pending<Option<super::models::Job>, super::ErrorBody>");
+                has(&builders, "=> Option<super::models::Job>, send_json,");
                 // `4XX` maps a whole range to its error body.
                 has(&builders, "400..=499 => ::serde_json::from_slice(body).map(super::ErrorBody::Problem),");
             }
@@ -252,7 +252,7 @@ fn construct_corpus() {
                 has(&models, "pub bias: ::std::option::Option<CompletionLogitBias>,");
                 has(&models, "pub stop: ::std::option::Option<CompletionStop>,");
                 has(&builders, "pub fn owner(mut self, value: super::models::CompanyId) -> Self {");
-                has(&builders, "-> crate::runtime::Pending<Vec<super::models::CompanyResponse>, super::ErrorBody> {");
+                has(&builders, "ListCompanies => Vec<super::models::CompanyResponse>, send_json,");
                 // Draft-3 `required: true` inside a property.
                 has(&models, "pub index: i32,");
                 has(&models, "pub id: ::std::string::String,");

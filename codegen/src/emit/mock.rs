@@ -430,51 +430,45 @@ fn operation_items(api: &Api, op: &Operation, marker: &proc_macro2::Ident, editi
         .map(|p| &p.name);
     let required_query = op.params.iter().filter(|p| p.location == ParamLocation::Query && p.required).map(|p| &p.name);
     let body = match &op.body {
-        None => quote!(::std::option::Option::None),
+        None => quote!(none),
         Some(body) => {
             let ct = &body.content_type;
             let required = body.required;
-            let (label, check) = match body.kind {
+            match body.kind {
                 BodyKind::Json => {
-                    let t = rust_type(&body.ty, Scope::Builders);
-                    (type_label(&body.ty), quote!(::std::option::Option::Some(crate::runtime::mock::check_json::<#t>)))
+                    let (label, t) = (type_label(&body.ty), rust_type(&body.ty, Scope::Builders));
+                    quote!(json(#ct, #required, #label, #t))
                 }
-                BodyKind::Text => ("String".to_owned(), quote!(::std::option::Option::Some(crate::runtime::mock::check_text))),
-                BodyKind::Form => (type_label(&body.ty), quote!(::std::option::Option::None)),
-                BodyKind::Multipart => ("Multipart".to_owned(), quote!(::std::option::Option::None)),
-                BodyKind::Bytes => ("Bytes".to_owned(), quote!(::std::option::Option::None)),
-            };
-            quote! {
-                ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-                    content_type: #ct,
-                    required: #required,
-                    type_name: #label,
-                    check: #check,
-                })
+                BodyKind::Text => quote!(text(#ct, #required, "String")),
+                BodyKind::Form => {
+                    let label = type_label(&body.ty);
+                    quote!(unchecked(#ct, #required, #label))
+                }
+                BodyKind::Multipart => quote!(unchecked(#ct, #required, "Multipart")),
+                BodyKind::Bytes => quote!(unchecked(#ct, #required, "Bytes")),
             }
         }
     };
-    let errors = declared_errors(api, op, marker);
+    let (errors, without_body) = declared_errors(api, op);
+    let method = proc_macro2::Ident::new(&method, proc_macro2::Span::call_site());
     let setters = setters(api, op, index);
+    // The `Operation` and `DeclaredError` impls come from the runtime's
+    // `mock::operation!`.
     quote! {
         #[doc = #marker_doc]
         #[derive(Debug)]
         pub enum #marker {}
 
-        impl crate::runtime::mock::Operation for #marker {
-            const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-                name: #name,
-                method: #method,
-                routes: &[#(#routes),*],
-                success_status: #success_status,
-                constant_headers: &[#(#constant_headers),*],
-                required_headers: &[#(#required_headers),*],
-                required_query: &[#(#required_query),*],
-                body: #body,
-            };
-        }
-
-        #errors
+        crate::runtime::mock::operation!(
+            #marker = #name, #method, #success_status,
+            routes = [#(#routes),*],
+            constant_headers = [#(#constant_headers),*],
+            required_headers = [#(#required_headers),*],
+            required_query = [#(#required_query),*],
+            body = #body,
+            errors = [#(#errors),*],
+            without_body = [#(#without_body),*]
+        );
 
         impl crate::runtime::mock::Expectation<'_, #marker> {
             #setters
@@ -492,28 +486,22 @@ fn success_status(op: &Operation) -> u16 {
     first.and_then(|r| r.status).unwrap_or(200)
 }
 
-/// `DeclaredError` impls for exact statuses.
-fn declared_errors(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStream {
-    let impls = op.errors.iter().filter_map(|e| {
-        let status = Literal::u16_unsuffixed(e.status?);
-        Some(match e.body {
+/// The exact error statuses: `status => body type` for those with a JSON
+/// body, and the statuses without one.
+fn declared_errors(api: &Api, op: &Operation) -> (Vec<TokenStream>, Vec<Literal>) {
+    let (mut with_body, mut without_body) = (Vec::new(), Vec::new());
+    for e in &op.errors {
+        let Some(status) = e.status else { continue };
+        let status = Literal::u16_unsuffixed(status);
+        match e.body {
             Some(b) => {
                 let ty = rust_type(&api.error_bodies[b].ty, Scope::Builders);
-                quote! {
-                    impl crate::runtime::mock::DeclaredError<#status> for #marker {
-                        type Body = #ty;
-                    }
-                }
+                with_body.push(quote!(#status => #ty));
             }
-            None => quote! {
-                impl crate::runtime::mock::DeclaredError<#status> for #marker {
-                    type Body = ();
-                    const HAS_BODY: bool = false;
-                }
-            },
-        })
-    });
-    quote!(#(#impls)*)
+            None => without_body.push(status),
+        }
+    }
+    (with_body, without_body)
 }
 
 /// The expectation's setters: parameters, body, `respond`, and errors

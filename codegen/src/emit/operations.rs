@@ -395,6 +395,8 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
     let mut_request = if steps.is_empty() { quote!() } else { quote!(mut) };
     let route = route(op, editions);
     let paging = op.pagination.as_ref().map(pagination_methods);
+    // `send`, `send_raw` and `IntoFuture` come from the runtime's
+    // `sendable!` (`runtime/pending.rs`).
     quote! {
         #cfg
         #[doc = #doc]
@@ -408,20 +410,6 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
         #cfg
         impl #name {
             #(#setters)*
-
-            #[doc = #send_doc]
-            pub fn send(self) -> crate::runtime::Pending<#returns, super::ErrorBody> {
-                let (client, request) = self.into_request();
-                client.runtime().#sender(request)
-            }
-
-            /// Send the request and return the response undecoded: status,
-            /// headers, and a body still to be read. Error statuses are
-            /// still turned into [`super::Error`].
-            pub fn send_raw(self) -> crate::runtime::Pending<crate::runtime::Response<super::ErrorBody>, super::ErrorBody> {
-                let (client, request) = self.into_request();
-                client.runtime().send_raw(request)
-            }
 
             /// The request this builder describes, and the client to send it with.
             fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
@@ -441,14 +429,7 @@ fn builder(op: &Operation, decoder: usize, editions: &[Edition], index: &TypeInd
         }
 
         #cfg
-        impl ::std::future::IntoFuture for #name {
-            type Output = Result<#returns, super::Error>;
-            type IntoFuture = crate::runtime::Pending<#returns, super::ErrorBody>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
+        crate::runtime::sendable!(#name => #returns, #sender, #send_doc);
     }
 }
 

@@ -669,30 +669,6 @@ impl GetRoleMiningSessions {
         self
     }
 
-    /// Send `GET /role-mining-sessions` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionResponse>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -759,19 +735,10 @@ impl GetRoleMiningSessions {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningSessions {
-    type Output = Result<Vec<super::models::RoleMiningSessionResponse>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionResponse>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningSessions => Vec < super::models::RoleMiningSessionResponse >, send_json,
+    " Send `GET /role-mining-sessions` and decode the response."
+);
 
 /// Request builder for [`Client::create_role_mining_sessions`](super::Client::create_role_mining_sessions).
 #[derive(Debug, Clone)]
@@ -782,30 +749,6 @@ pub struct CreateRoleMiningSessions {
 }
 
 impl CreateRoleMiningSessions {
-    /// Send `POST /role-mining-sessions` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -827,19 +770,10 @@ impl CreateRoleMiningSessions {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for CreateRoleMiningSessions {
-    type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    CreateRoleMiningSessions => super::models::RoleMiningSessionResponse, send_json,
+    " Send `POST /role-mining-sessions` and decode the response."
+);
 
 /// Request builder for [`Client::get_role_mining_session`](super::Client::get_role_mining_session).
 #[derive(Debug, Clone)]
@@ -850,30 +784,6 @@ pub struct GetRoleMiningSession {
 }
 
 impl GetRoleMiningSession {
-    /// Send `GET /role-mining-sessions/{sessionId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -892,19 +802,10 @@ impl GetRoleMiningSession {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningSession {
-    type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningSession => super::models::RoleMiningSessionResponse, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}` and decode the response."
+);
 
 /// Request builder for [`Client::patch_role_mining_session`](super::Client::patch_role_mining_session).
 #[derive(Debug, Clone)]
@@ -916,25 +817,6 @@ pub struct PatchRoleMiningSession {
 }
 
 impl PatchRoleMiningSession {
-    /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
-    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -957,16 +839,10 @@ impl PatchRoleMiningSession {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for PatchRoleMiningSession {
-    type Output = Result<::serde_json::Value, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    PatchRoleMiningSession => ::serde_json::Value, send_json,
+    " Send `PATCH /role-mining-sessions/{sessionId}` and decode the response."
+);
 
 /// Request builder for [`Client::get_role_mining_session_status`](super::Client::get_role_mining_session_status).
 #[derive(Debug, Clone)]
@@ -977,30 +853,6 @@ pub struct GetRoleMiningSessionStatus {
 }
 
 impl GetRoleMiningSessionStatus {
-    /// Send `GET /role-mining-sessions/{sessionId}/status` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningSessionStatus,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -1019,19 +871,10 @@ impl GetRoleMiningSessionStatus {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningSessionStatus {
-    type Output = Result<super::models::RoleMiningSessionStatus, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningSessionStatus,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningSessionStatus => super::models::RoleMiningSessionStatus, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/status` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_summaries`](super::Client::get_potential_role_summaries).
 #[derive(Debug, Clone)]
@@ -1081,30 +924,6 @@ impl GetPotentialRoleSummaries {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1174,22 +993,11 @@ impl GetPotentialRoleSummaries {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleSummaries {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleSummaries => Vec < super::models::RoleMiningPotentialRoleSummary >,
+    send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role`](super::Client::get_potential_role).
 #[derive(Debug, Clone)]
@@ -1201,30 +1009,6 @@ pub struct GetPotentialRole {
 }
 
 impl GetPotentialRole {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -1244,19 +1028,10 @@ impl GetPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRole {
-    type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRole => super::models::RoleMiningPotentialRole, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::patch_potential_role_session`](super::Client::patch_potential_role_session).
 #[derive(Debug, Clone)]
@@ -1269,25 +1044,6 @@ pub struct PatchPotentialRoleSession {
 }
 
 impl PatchPotentialRoleSession {
-    /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -1311,16 +1067,10 @@ impl PatchPotentialRoleSession {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for PatchPotentialRoleSession {
-    type Output = Result<::serde_json::Value, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    PatchPotentialRoleSession => ::serde_json::Value, send_json,
+    " Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_applications`](super::Client::get_potential_role_applications).
 #[derive(Debug, Clone)]
@@ -1364,30 +1114,6 @@ impl GetPotentialRoleApplications {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleApplication>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1457,22 +1183,11 @@ impl GetPotentialRoleApplications {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleApplications {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleApplication>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleApplication>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleApplications => Vec <
+    super::models::RoleMiningPotentialRoleApplication >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_entitlements`](super::Client::get_potential_role_entitlements).
 #[derive(Debug, Clone)]
@@ -1516,30 +1231,6 @@ impl GetPotentialRoleEntitlements {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1609,22 +1300,11 @@ impl GetPotentialRoleEntitlements {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleEntitlements {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleEntitlements => Vec <
+    super::models::RoleMiningPotentialRoleEntitlements >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response."
+);
 
 /// Request builder for [`Client::get_entitlements_potential_role`](super::Client::get_entitlements_potential_role).
 #[derive(Debug, Clone)]
@@ -1684,30 +1364,6 @@ impl GetEntitlementsPotentialRole {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1776,19 +1432,11 @@ impl GetEntitlementsPotentialRole {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetEntitlementsPotentialRole {
-    type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetEntitlementsPotentialRole => Vec < super::models::RoleMiningEntitlement >,
+    send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response."
+);
 
 /// Request builder for [`Client::get_entitlement_distribution_potential_role`](super::Client::get_entitlement_distribution_potential_role).
 #[derive(Debug, Clone)]
@@ -1805,30 +1453,6 @@ impl GetEntitlementDistributionPotentialRole {
     pub fn include_common_access(mut self, value: bool) -> Self {
         self.include_common_access = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        ::std::collections::HashMap<String, i32>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1851,19 +1475,11 @@ impl GetEntitlementDistributionPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetEntitlementDistributionPotentialRole {
-    type Output = Result<::std::collections::HashMap<String, i32>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        ::std::collections::HashMap<String, i32>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetEntitlementDistributionPotentialRole => ::std::collections::HashMap < String, i32
+    >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response."
+);
 
 /// Request builder for [`Client::update_entitlements_potential_role`](super::Client::update_entitlements_potential_role).
 #[derive(Debug, Clone)]
@@ -1876,30 +1492,6 @@ pub struct UpdateEntitlementsPotentialRole {
 }
 
 impl UpdateEntitlementsPotentialRole {
-    /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -1923,19 +1515,10 @@ impl UpdateEntitlementsPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for UpdateEntitlementsPotentialRole {
-    type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    UpdateEntitlementsPotentialRole => super::models::RoleMiningPotentialRole, send_json,
+    " Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response."
+);
 
 /// Request builder for [`Client::get_identities_potential_role`](super::Client::get_identities_potential_role).
 #[derive(Debug, Clone)]
@@ -1986,30 +1569,6 @@ impl GetIdentitiesPotentialRole {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningIdentity>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2077,19 +1636,10 @@ impl GetIdentitiesPotentialRole {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetIdentitiesPotentialRole {
-    type Output = Result<Vec<super::models::RoleMiningIdentity>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningIdentity>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetIdentitiesPotentialRole => Vec < super::models::RoleMiningIdentity >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response."
+);
 
 /// Request builder for [`Client::export_role_mining_potential_role`](super::Client::export_role_mining_potential_role).
 #[derive(Debug, Clone)]
@@ -2101,30 +1651,6 @@ pub struct ExportRoleMiningPotentialRole {
 }
 
 impl ExportRoleMiningPotentialRole {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`]).
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_download(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -2145,19 +1671,11 @@ impl ExportRoleMiningPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
-    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    ExportRoleMiningPotentialRole => crate ::runtime::Download < super::ErrorBody >,
+    send_download,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`])."
+);
 
 /// Request builder for [`Client::export_role_mining_potential_role_async`](super::Client::export_role_mining_potential_role_async).
 #[derive(Debug, Clone)]
@@ -2179,30 +1697,6 @@ impl ExportRoleMiningPotentialRoleAsync {
     ) -> Self {
         self.body = Some(value);
         self
-    }
-
-    /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2227,22 +1721,11 @@ impl ExportRoleMiningPotentialRoleAsync {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleAsync {
-    type Output = Result<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    ExportRoleMiningPotentialRoleAsync =>
+    super::models::RoleMiningPotentialRoleExportResponse, send_json,
+    " Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response."
+);
 
 /// Request builder for [`Client::export_role_mining_potential_role_status`](super::Client::export_role_mining_potential_role_status).
 #[derive(Debug, Clone)]
@@ -2255,30 +1738,6 @@ pub struct ExportRoleMiningPotentialRoleStatus {
 }
 
 impl ExportRoleMiningPotentialRoleStatus {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -2299,22 +1758,11 @@ impl ExportRoleMiningPotentialRoleStatus {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleStatus {
-    type Output = Result<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    ExportRoleMiningPotentialRoleStatus =>
+    super::models::RoleMiningPotentialRoleExportResponse, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response."
+);
 
 /// Request builder for [`Client::download_role_mining_potential_role_zip`](super::Client::download_role_mining_potential_role_zip).
 #[derive(Debug, Clone)]
@@ -2327,30 +1775,6 @@ pub struct DownloadRoleMiningPotentialRoleZip {
 }
 
 impl DownloadRoleMiningPotentialRoleZip {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`]).
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_download(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -2372,19 +1796,11 @@ impl DownloadRoleMiningPotentialRoleZip {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
-    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    DownloadRoleMiningPotentialRoleZip => crate ::runtime::Download < super::ErrorBody >,
+    send_download,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`])."
+);
 
 /// Request builder for [`Client::create_potential_role_provision_request`](super::Client::create_potential_role_provision_request).
 #[derive(Debug, Clone)]
@@ -2426,30 +1842,6 @@ impl CreatePotentialRoleProvisionRequest {
         self
     }
 
-    /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleSummary,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -2478,19 +1870,11 @@ impl CreatePotentialRoleProvisionRequest {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for CreatePotentialRoleProvisionRequest {
-    type Output = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleSummary,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    CreatePotentialRoleProvisionRequest => super::models::RoleMiningPotentialRoleSummary,
+    send_json,
+    " Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response."
+);
 
 /// Request builder for [`Client::get_excluded_entitlements_potential_role`](super::Client::get_excluded_entitlements_potential_role).
 #[derive(Debug, Clone)]
@@ -2541,30 +1925,6 @@ impl GetExcludedEntitlementsPotentialRole {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2632,19 +1992,11 @@ impl GetExcludedEntitlementsPotentialRole {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetExcludedEntitlementsPotentialRole {
-    type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetExcludedEntitlementsPotentialRole => Vec < super::models::RoleMiningEntitlement >,
+    send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response."
+);
 
 /// Request builder for [`Client::get_all_potential_role_summaries`](super::Client::get_all_potential_role_summaries).
 #[derive(Debug, Clone)]
@@ -2693,30 +2045,6 @@ impl GetAllPotentialRoleSummaries {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-potential-roles` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2785,22 +2113,10 @@ impl GetAllPotentialRoleSummaries {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetAllPotentialRoleSummaries {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetAllPotentialRoleSummaries => Vec < super::models::RoleMiningPotentialRoleSummary
+    >, send_json, " Send `GET /role-mining-potential-roles` and decode the response."
+);
 
 /// Request builder for [`Client::get_role_mining_potential_role`](super::Client::get_role_mining_potential_role).
 #[derive(Debug, Clone)]
@@ -2811,30 +2127,6 @@ pub struct GetRoleMiningPotentialRole {
 }
 
 impl GetRoleMiningPotentialRole {
-    /// Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -2853,19 +2145,10 @@ impl GetRoleMiningPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningPotentialRole {
-    type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningPotentialRole => super::models::RoleMiningPotentialRole, send_json,
+    " Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::patch_role_mining_potential_role`](super::Client::patch_role_mining_potential_role).
 #[derive(Debug, Clone)]
@@ -2877,25 +2160,6 @@ pub struct PatchRoleMiningPotentialRole {
 }
 
 impl PatchRoleMiningPotentialRole {
-    /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let (operation_id, base_path, path) = (
@@ -2918,16 +2182,10 @@ impl PatchRoleMiningPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for PatchRoleMiningPotentialRole {
-    type Output = Result<::serde_json::Value, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    PatchRoleMiningPotentialRole => ::serde_json::Value, send_json,
+    " Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::get_saved_potential_roles`](super::Client::get_saved_potential_roles).
 #[derive(Debug, Clone)]
@@ -2969,30 +2227,6 @@ impl GetSavedPotentialRoles {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-potential-roles/saved` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionDraftRoleDto>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -3060,22 +2294,10 @@ impl GetSavedPotentialRoles {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetSavedPotentialRoles {
-    type Output = Result<
-        Vec<super::models::RoleMiningSessionDraftRoleDto>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionDraftRoleDto>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetSavedPotentialRoles => Vec < super::models::RoleMiningSessionDraftRoleDto >,
+    send_json, " Send `GET /role-mining-potential-roles/saved` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_source_identity_usage`](super::Client::get_potential_role_source_identity_usage).
 #[derive(Debug, Clone)]
@@ -3119,30 +2341,6 @@ impl GetPotentialRoleSourceIdentityUsage {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -3212,22 +2410,11 @@ impl GetPotentialRoleSourceIdentityUsage {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleSourceIdentityUsage {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleSourceIdentityUsage => Vec <
+    super::models::RoleMiningPotentialRoleSourceUsage >, send_json,
+    " Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response."
+);
 
 fn decode_error_0(
     status: u16,

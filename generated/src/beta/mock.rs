@@ -268,38 +268,14 @@ impl ::std::ops::Deref for MockServer {
 /// The operation [`Client::get_role_mining_sessions`](super::Client::get_role_mining_sessions) (`GET /role-mining-sessions`): expectations for it are `Expectation<'_, GetRoleMiningSessions>`.
 #[derive(Debug)]
 pub enum GetRoleMiningSessions {}
-impl crate::runtime::mock::Operation for GetRoleMiningSessions {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_sessions",
-        method: "GET",
-        routes: &[("beta", "/beta/role-mining-sessions", "getRoleMiningSessions")],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningSessions {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetRoleMiningSessions {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningSessions = "get_role_mining_sessions", GET, 200, routes = [("beta",
+    "/beta/role-mining-sessions", "getRoleMiningSessions")], constant_headers = [],
+    required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessions> {
     /// Match requests whose query parameter `filters` is this value, compared after percent-decoding, as the client sends it.
@@ -348,45 +324,16 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessions> {
 /// The operation [`Client::create_role_mining_sessions`](super::Client::create_role_mining_sessions) (`POST /role-mining-sessions`): expectations for it are `Expectation<'_, CreateRoleMiningSessions>`.
 #[derive(Debug)]
 pub enum CreateRoleMiningSessions {}
-impl crate::runtime::mock::Operation for CreateRoleMiningSessions {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "create_role_mining_sessions",
-        method: "POST",
-        routes: &[("beta", "/beta/role-mining-sessions", "createRoleMiningSessions")],
-        success_status: 201,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: true,
-            type_name: "RoleMiningSessionDto",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<super::models::RoleMiningSessionDto>,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for CreateRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for CreateRoleMiningSessions {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for CreateRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for CreateRoleMiningSessions {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for CreateRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    CreateRoleMiningSessions = "create_role_mining_sessions", POST, 201, routes =
+    [("beta", "/beta/role-mining-sessions", "createRoleMiningSessions")],
+    constant_headers = [], required_headers = [], required_query = [], body =
+    json("application/json", true, "RoleMiningSessionDto",
+    super::models::RoleMiningSessionDto), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, CreateRoleMiningSessions> {
     /// Match requests whose body equals this one (`application/json`).
@@ -403,44 +350,15 @@ impl crate::runtime::mock::Expectation<'_, CreateRoleMiningSessions> {
 /// The operation [`Client::get_role_mining_session`](super::Client::get_role_mining_session) (`GET /role-mining-sessions/{sessionId}`): expectations for it are `Expectation<'_, GetRoleMiningSession>`.
 #[derive(Debug)]
 pub enum GetRoleMiningSession {}
-impl crate::runtime::mock::Operation for GetRoleMiningSession {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_session",
-        method: "GET",
-        routes: &[
-            ("beta", "/beta/role-mining-sessions/{sessionId}", "getRoleMiningSession"),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetRoleMiningSession {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningSession = "get_role_mining_session", GET, 200, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}", "getRoleMiningSession")], constant_headers
+    = [], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::ErrorResponseDto, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningSession> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -463,53 +381,17 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningSession> {
 /// The operation [`Client::patch_role_mining_session`](super::Client::patch_role_mining_session) (`PATCH /role-mining-sessions/{sessionId}`): expectations for it are `Expectation<'_, PatchRoleMiningSession>`.
 #[derive(Debug)]
 pub enum PatchRoleMiningSession {}
-impl crate::runtime::mock::Operation for PatchRoleMiningSession {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "patch_role_mining_session",
-        method: "PATCH",
-        routes: &[
-            ("beta", "/beta/role-mining-sessions/{sessionId}", "patchRoleMiningSession"),
-        ],
-        success_status: 202,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json-patch+json",
-            required: true,
-            type_name: "Vec<JsonPatchOperation>",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    Vec<super::models::JsonPatchOperation>,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for PatchRoleMiningSession {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for PatchRoleMiningSession {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    PatchRoleMiningSession = "patch_role_mining_session", PATCH, 202, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}", "patchRoleMiningSession")],
+    constant_headers = [], required_headers = [], required_query = [], body =
+    json("application/json-patch+json", true, "Vec<JsonPatchOperation>", Vec <
+    super::models::JsonPatchOperation >), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, PatchRoleMiningSession> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -537,40 +419,14 @@ impl crate::runtime::mock::Expectation<'_, PatchRoleMiningSession> {
 /// The operation [`Client::get_role_mining_session_status`](super::Client::get_role_mining_session_status) (`GET /role-mining-sessions/{sessionId}/status`): expectations for it are `Expectation<'_, GetRoleMiningSessionStatus>`.
 #[derive(Debug)]
 pub enum GetRoleMiningSessionStatus {}
-impl crate::runtime::mock::Operation for GetRoleMiningSessionStatus {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_session_status",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/status",
-                "getRoleMiningSessionStatus",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningSessionStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningSessionStatus {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningSessionStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningSessionStatus {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningSessionStatus = "get_role_mining_session_status", GET, 200, routes =
+    [("beta", "/beta/role-mining-sessions/{sessionId}/status",
+    "getRoleMiningSessionStatus")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500
+    => super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessionStatus> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -593,44 +449,15 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessionStatus> {
 /// The operation [`Client::get_potential_role_summaries`](super::Client::get_potential_role_summaries) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries`): expectations for it are `Expectation<'_, GetPotentialRoleSummaries>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleSummaries {}
-impl crate::runtime::mock::Operation for GetPotentialRoleSummaries {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_summaries",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-role-summaries",
-                "getPotentialRoleSummaries",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleSummaries {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleSummaries {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleSummaries = "get_potential_role_summaries", GET, 200, routes =
+    [("beta", "/beta/role-mining-sessions/{sessionId}/potential-role-summaries",
+    "getPotentialRoleSummaries")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleSummaries> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -693,44 +520,15 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRoleSummaries> {
 /// The operation [`Client::get_potential_role`](super::Client::get_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}`): expectations for it are `Expectation<'_, GetPotentialRole>`.
 #[derive(Debug)]
 pub enum GetPotentialRole {}
-impl crate::runtime::mock::Operation for GetPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "getPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRole = "get_potential_role", GET, 200, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "getPotentialRole")], constant_headers = [], required_headers = [], required_query =
+    [], body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -764,57 +562,19 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRole> {
 /// The operation [`Client::patch_potential_role_session`](super::Client::patch_potential_role_session) (`PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}`): expectations for it are `Expectation<'_, PatchPotentialRoleSession>`.
 #[derive(Debug)]
 pub enum PatchPotentialRoleSession {}
-impl crate::runtime::mock::Operation for PatchPotentialRoleSession {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "patch_potential_role_session",
-        method: "PATCH",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "patchPotentialRoleSession",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json-patch+json",
-            required: true,
-            type_name: "Vec<JsonPatchOperationRoleMining>",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    Vec<super::models::JsonPatchOperationRoleMining>,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for PatchPotentialRoleSession {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for PatchPotentialRoleSession {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    PatchPotentialRoleSession = "patch_potential_role_session", PATCH, 200, routes =
+    [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "patchPotentialRoleSession")], constant_headers = [], required_headers = [],
+    required_query = [], body = json("application/json-patch+json", true,
+    "Vec<JsonPatchOperationRoleMining>", Vec <
+    super::models::JsonPatchOperationRoleMining >), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, PatchPotentialRoleSession> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -853,44 +613,16 @@ impl crate::runtime::mock::Expectation<'_, PatchPotentialRoleSession> {
 /// The operation [`Client::get_potential_role_applications`](super::Client::get_potential_role_applications) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications`): expectations for it are `Expectation<'_, GetPotentialRoleApplications>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleApplications {}
-impl crate::runtime::mock::Operation for GetPotentialRoleApplications {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_applications",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
-                "getPotentialRoleApplications",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleApplications {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleApplications {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleApplications {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleApplications {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleApplications {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleApplications = "get_potential_role_applications", GET, 200, routes =
+    [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+    "getPotentialRoleApplications")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleApplications> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -953,44 +685,16 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRoleApplications> {
 /// The operation [`Client::get_potential_role_entitlements`](super::Client::get_potential_role_entitlements) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements`): expectations for it are `Expectation<'_, GetPotentialRoleEntitlements>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleEntitlements {}
-impl crate::runtime::mock::Operation for GetPotentialRoleEntitlements {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_entitlements",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
-                "getPotentialRoleEntitlements",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleEntitlements {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleEntitlements {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleEntitlements {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleEntitlements {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleEntitlements {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleEntitlements = "get_potential_role_entitlements", GET, 200, routes =
+    [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+    "getPotentialRoleEntitlements")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleEntitlements> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1053,44 +757,16 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRoleEntitlements> {
 /// The operation [`Client::get_entitlements_potential_role`](super::Client::get_entitlements_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities`): expectations for it are `Expectation<'_, GetEntitlementsPotentialRole>`.
 #[derive(Debug)]
 pub enum GetEntitlementsPotentialRole {}
-impl crate::runtime::mock::Operation for GetEntitlementsPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_entitlements_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
-                "getEntitlementsPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetEntitlementsPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetEntitlementsPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetEntitlementsPotentialRole = "get_entitlements_potential_role", GET, 200, routes =
+    [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+    "getEntitlementsPotentialRole")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetEntitlementsPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1166,44 +842,16 @@ impl crate::runtime::mock::Expectation<'_, GetEntitlementsPotentialRole> {
 /// The operation [`Client::get_entitlement_distribution_potential_role`](super::Client::get_entitlement_distribution_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution`): expectations for it are `Expectation<'_, GetEntitlementDistributionPotentialRole>`.
 #[derive(Debug)]
 pub enum GetEntitlementDistributionPotentialRole {}
-impl crate::runtime::mock::Operation for GetEntitlementDistributionPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_entitlement_distribution_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
-                "getEntitlementDistributionPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetEntitlementDistributionPotentialRole =
+    "get_entitlement_distribution_potential_role", GET, 200, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+    "getEntitlementDistributionPotentialRole")], constant_headers = [], required_headers
+    = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetEntitlementDistributionPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1242,49 +890,18 @@ impl crate::runtime::mock::Expectation<'_, GetEntitlementDistributionPotentialRo
 /// The operation [`Client::update_entitlements_potential_role`](super::Client::update_entitlements_potential_role) (`POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements`): expectations for it are `Expectation<'_, UpdateEntitlementsPotentialRole>`.
 #[derive(Debug)]
 pub enum UpdateEntitlementsPotentialRole {}
-impl crate::runtime::mock::Operation for UpdateEntitlementsPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "update_entitlements_potential_role",
-        method: "POST",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
-                "updateEntitlementsPotentialRole",
-            ),
-        ],
-        success_status: 201,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: true,
-            type_name: "RoleMiningPotentialRoleEditEntitlements",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    super::models::RoleMiningPotentialRoleEditEntitlements,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    UpdateEntitlementsPotentialRole = "update_entitlements_potential_role", POST, 201,
+    routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+    "updateEntitlementsPotentialRole")], constant_headers = [], required_headers = [],
+    required_query = [], body = json("application/json", true,
+    "RoleMiningPotentialRoleEditEntitlements",
+    super::models::RoleMiningPotentialRoleEditEntitlements), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, UpdateEntitlementsPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1326,40 +943,15 @@ impl crate::runtime::mock::Expectation<'_, UpdateEntitlementsPotentialRole> {
 /// The operation [`Client::get_identities_potential_role`](super::Client::get_identities_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities`): expectations for it are `Expectation<'_, GetIdentitiesPotentialRole>`.
 #[derive(Debug)]
 pub enum GetIdentitiesPotentialRole {}
-impl crate::runtime::mock::Operation for GetIdentitiesPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_identities_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
-                "getIdentitiesPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetIdentitiesPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetIdentitiesPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetIdentitiesPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetIdentitiesPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetIdentitiesPotentialRole = "get_identities_potential_role", GET, 200, routes =
+    [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+    "getIdentitiesPotentialRole")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500
+    => super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetIdentitiesPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1430,40 +1022,15 @@ impl crate::runtime::mock::Expectation<'_, GetIdentitiesPotentialRole> {
 /// The operation [`Client::export_role_mining_potential_role`](super::Client::export_role_mining_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export`): expectations for it are `Expectation<'_, ExportRoleMiningPotentialRole>`.
 #[derive(Debug)]
 pub enum ExportRoleMiningPotentialRole {}
-impl crate::runtime::mock::Operation for ExportRoleMiningPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "export_role_mining_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
-                "exportRoleMiningPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for ExportRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for ExportRoleMiningPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for ExportRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for ExportRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    ExportRoleMiningPotentialRole = "export_role_mining_potential_role", GET, 200, routes
+    = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+    "exportRoleMiningPotentialRole")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500
+    => super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1497,49 +1064,18 @@ impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRole> {
 /// The operation [`Client::export_role_mining_potential_role_async`](super::Client::export_role_mining_potential_role_async) (`POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async`): expectations for it are `Expectation<'_, ExportRoleMiningPotentialRoleAsync>`.
 #[derive(Debug)]
 pub enum ExportRoleMiningPotentialRoleAsync {}
-impl crate::runtime::mock::Operation for ExportRoleMiningPotentialRoleAsync {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "export_role_mining_potential_role_async",
-        method: "POST",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
-                "exportRoleMiningPotentialRoleAsync",
-            ),
-        ],
-        success_status: 202,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: false,
-            type_name: "RoleMiningPotentialRoleExportRequest",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    super::models::RoleMiningPotentialRoleExportRequest,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    ExportRoleMiningPotentialRoleAsync = "export_role_mining_potential_role_async", POST,
+    202, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+    "exportRoleMiningPotentialRoleAsync")], constant_headers = [], required_headers = [],
+    required_query = [], body = json("application/json", false,
+    "RoleMiningPotentialRoleExportRequest",
+    super::models::RoleMiningPotentialRoleExportRequest), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleAsync> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1584,40 +1120,16 @@ impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleAsync> {
 /// The operation [`Client::export_role_mining_potential_role_status`](super::Client::export_role_mining_potential_role_status) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}`): expectations for it are `Expectation<'_, ExportRoleMiningPotentialRoleStatus>`.
 #[derive(Debug)]
 pub enum ExportRoleMiningPotentialRoleStatus {}
-impl crate::runtime::mock::Operation for ExportRoleMiningPotentialRoleStatus {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "export_role_mining_potential_role_status",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
-                "exportRoleMiningPotentialRoleStatus",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    ExportRoleMiningPotentialRoleStatus = "export_role_mining_potential_role_status",
+    GET, 200, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+    "exportRoleMiningPotentialRoleStatus")], constant_headers = [], required_headers =
+    [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleStatus> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1665,40 +1177,15 @@ impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleStatus> 
 /// The operation [`Client::download_role_mining_potential_role_zip`](super::Client::download_role_mining_potential_role_zip) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download`): expectations for it are `Expectation<'_, DownloadRoleMiningPotentialRoleZip>`.
 #[derive(Debug)]
 pub enum DownloadRoleMiningPotentialRoleZip {}
-impl crate::runtime::mock::Operation for DownloadRoleMiningPotentialRoleZip {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "download_role_mining_potential_role_zip",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
-                "downloadRoleMiningPotentialRoleZip",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    DownloadRoleMiningPotentialRoleZip = "download_role_mining_potential_role_zip", GET,
+    200, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+    "downloadRoleMiningPotentialRoleZip")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500
+    => super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, DownloadRoleMiningPotentialRoleZip> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1743,53 +1230,18 @@ impl crate::runtime::mock::Expectation<'_, DownloadRoleMiningPotentialRoleZip> {
 /// The operation [`Client::create_potential_role_provision_request`](super::Client::create_potential_role_provision_request) (`POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision`): expectations for it are `Expectation<'_, CreatePotentialRoleProvisionRequest>`.
 #[derive(Debug)]
 pub enum CreatePotentialRoleProvisionRequest {}
-impl crate::runtime::mock::Operation for CreatePotentialRoleProvisionRequest {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "create_potential_role_provision_request",
-        method: "POST",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
-                "createPotentialRoleProvisionRequest",
-            ),
-        ],
-        success_status: 202,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: false,
-            type_name: "RoleMiningPotentialRoleProvisionRequest",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    super::models::RoleMiningPotentialRoleProvisionRequest,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    CreatePotentialRoleProvisionRequest = "create_potential_role_provision_request",
+    POST, 202, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+    "createPotentialRoleProvisionRequest")], constant_headers = [], required_headers =
+    [], required_query = [], body = json("application/json", false,
+    "RoleMiningPotentialRoleProvisionRequest",
+    super::models::RoleMiningPotentialRoleProvisionRequest), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, CreatePotentialRoleProvisionRequest> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1841,40 +1293,16 @@ impl crate::runtime::mock::Expectation<'_, CreatePotentialRoleProvisionRequest> 
 /// The operation [`Client::get_excluded_entitlements_potential_role`](super::Client::get_excluded_entitlements_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements`): expectations for it are `Expectation<'_, GetExcludedEntitlementsPotentialRole>`.
 #[derive(Debug)]
 pub enum GetExcludedEntitlementsPotentialRole {}
-impl crate::runtime::mock::Operation for GetExcludedEntitlementsPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_excluded_entitlements_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
-                "getExcludedEntitlementsPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetExcludedEntitlementsPotentialRole = "get_excluded_entitlements_potential_role",
+    GET, 200, routes = [("beta",
+    "/beta/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+    "getExcludedEntitlementsPotentialRole")], constant_headers = [], required_headers =
+    [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetExcludedEntitlementsPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1945,40 +1373,15 @@ impl crate::runtime::mock::Expectation<'_, GetExcludedEntitlementsPotentialRole>
 /// The operation [`Client::get_all_potential_role_summaries`](super::Client::get_all_potential_role_summaries) (`GET /role-mining-potential-roles`): expectations for it are `Expectation<'_, GetAllPotentialRoleSummaries>`.
 #[derive(Debug)]
 pub enum GetAllPotentialRoleSummaries {}
-impl crate::runtime::mock::Operation for GetAllPotentialRoleSummaries {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_all_potential_role_summaries",
-        method: "GET",
-        routes: &[
-            ("beta", "/beta/role-mining-potential-roles", "getAllPotentialRoleSummaries"),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetAllPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetAllPotentialRoleSummaries {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetAllPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetAllPotentialRoleSummaries {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetAllPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetAllPotentialRoleSummaries = "get_all_potential_role_summaries", GET, 200, routes =
+    [("beta", "/beta/role-mining-potential-roles", "getAllPotentialRoleSummaries")],
+    constant_headers = [], required_headers = [], required_query = [], body = none,
+    errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetAllPotentialRoleSummaries> {
     /// Match requests whose query parameter `sorters` is this value, compared after percent-decoding, as the client sends it.
@@ -2030,44 +1433,15 @@ impl crate::runtime::mock::Expectation<'_, GetAllPotentialRoleSummaries> {
 /// The operation [`Client::get_role_mining_potential_role`](super::Client::get_role_mining_potential_role) (`GET /role-mining-potential-roles/{potentialRoleId}`): expectations for it are `Expectation<'_, GetRoleMiningPotentialRole>`.
 #[derive(Debug)]
 pub enum GetRoleMiningPotentialRole {}
-impl crate::runtime::mock::Operation for GetRoleMiningPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-potential-roles/{potentialRoleId}",
-                "getRoleMiningPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetRoleMiningPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningPotentialRole = "get_role_mining_potential_role", GET, 200, routes =
+    [("beta", "/beta/role-mining-potential-roles/{potentialRoleId}",
+    "getRoleMiningPotentialRole")], constant_headers = [], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningPotentialRole> {
     /// Match requests whose path parameter `potentialRoleId` is this value, compared after percent-decoding.
@@ -2090,57 +1464,18 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningPotentialRole> {
 /// The operation [`Client::patch_role_mining_potential_role`](super::Client::patch_role_mining_potential_role) (`PATCH /role-mining-potential-roles/{potentialRoleId}`): expectations for it are `Expectation<'_, PatchRoleMiningPotentialRole>`.
 #[derive(Debug)]
 pub enum PatchRoleMiningPotentialRole {}
-impl crate::runtime::mock::Operation for PatchRoleMiningPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "patch_role_mining_potential_role",
-        method: "PATCH",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-potential-roles/{potentialRoleId}",
-                "patchRoleMiningPotentialRole",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json-patch+json",
-            required: true,
-            type_name: "Vec<JsonPatchOperationRoleMining>",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    Vec<super::models::JsonPatchOperationRoleMining>,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for PatchRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for PatchRoleMiningPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for PatchRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for PatchRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for PatchRoleMiningPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for PatchRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    PatchRoleMiningPotentialRole = "patch_role_mining_potential_role", PATCH, 200, routes
+    = [("beta", "/beta/role-mining-potential-roles/{potentialRoleId}",
+    "patchRoleMiningPotentialRole")], constant_headers = [], required_headers = [],
+    required_query = [], body = json("application/json-patch+json", true,
+    "Vec<JsonPatchOperationRoleMining>", Vec <
+    super::models::JsonPatchOperationRoleMining >), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, PatchRoleMiningPotentialRole> {
     /// Match requests whose path parameter `potentialRoleId` is this value, compared after percent-decoding.
@@ -2168,40 +1503,15 @@ impl crate::runtime::mock::Expectation<'_, PatchRoleMiningPotentialRole> {
 /// The operation [`Client::get_saved_potential_roles`](super::Client::get_saved_potential_roles) (`GET /role-mining-potential-roles/saved`): expectations for it are `Expectation<'_, GetSavedPotentialRoles>`.
 #[derive(Debug)]
 pub enum GetSavedPotentialRoles {}
-impl crate::runtime::mock::Operation for GetSavedPotentialRoles {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_saved_potential_roles",
-        method: "GET",
-        routes: &[
-            ("beta", "/beta/role-mining-potential-roles/saved", "getSavedPotentialRoles"),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetSavedPotentialRoles {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetSavedPotentialRoles {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetSavedPotentialRoles {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetSavedPotentialRoles {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetSavedPotentialRoles {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetSavedPotentialRoles = "get_saved_potential_roles", GET, 200, routes = [("beta",
+    "/beta/role-mining-potential-roles/saved", "getSavedPotentialRoles")],
+    constant_headers = [], required_headers = [], required_query = [], body = none,
+    errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetSavedPotentialRoles> {
     /// Match requests whose query parameter `sorters` is this value, compared after percent-decoding, as the client sends it.
@@ -2239,44 +1549,16 @@ impl crate::runtime::mock::Expectation<'_, GetSavedPotentialRoles> {
 /// The operation [`Client::get_potential_role_source_identity_usage`](super::Client::get_potential_role_source_identity_usage) (`GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage`): expectations for it are `Expectation<'_, GetPotentialRoleSourceIdentityUsage>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleSourceIdentityUsage {}
-impl crate::runtime::mock::Operation for GetPotentialRoleSourceIdentityUsage {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_source_identity_usage",
-        method: "GET",
-        routes: &[
-            (
-                "beta",
-                "/beta/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
-                "getPotentialRoleSourceIdentityUsage",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleSourceIdentityUsage = "get_potential_role_source_identity_usage",
+    GET, 200, routes = [("beta",
+    "/beta/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+    "getPotentialRoleSourceIdentityUsage")], constant_headers = [], required_headers =
+    [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleSourceIdentityUsage> {
     /// Match requests whose path parameter `potentialRoleId` is this value, compared after percent-decoding.

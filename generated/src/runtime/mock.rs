@@ -132,6 +132,95 @@ pub trait DeclaredError<const STATUS: u16>: Operation {
     const HAS_BODY: bool = true;
 }
 
+/// The `Operation` and `DeclaredError` impls of a generated operation's
+/// marker type (the generator's `emit/mock.rs` writes the calls):
+///
+/// ```text
+/// operation!(
+///     GetThing = "get_thing", GET, 200,
+///     routes = [("api", "/v1/things/{id}", "getThing")],
+///     constant_headers = [], required_headers = [], required_query = ["filter"],
+///     body = json("application/json", true, "Thing", super::models::Thing),
+///     errors = [400 => super::models::ErrorDto],
+///     without_body = [404]
+/// );
+/// ```
+///
+/// The fields of its [`OperationSpec`]; `body` is `none`, `json(media
+/// type, required, type label, type)`, `text(...)` or `unchecked(...)`
+/// (the last two without the type); `errors` gives each declared status its
+/// body type, `without_body` lists statuses declared with no JSON body. A
+/// macro rather than the impls written out: a whole API has hundreds of
+/// operations with several statuses each.
+#[allow(unused_macros)] // a crate may have no operations
+macro_rules! operation {
+    (
+        $marker:ident = $name:literal, $method:ident, $success:literal,
+        routes = [$($route:expr),* $(,)?],
+        constant_headers = [$($constant:expr),* $(,)?],
+        required_headers = [$($header:literal),* $(,)?],
+        required_query = [$($query:literal),* $(,)?],
+        body = $kind:ident $(($($body:tt)*))?,
+        errors = [$($status:literal => $ty:ty),* $(,)?],
+        without_body = [$($empty:literal),* $(,)?] $(,)?
+    ) => {
+        impl $crate::runtime::mock::Operation for $marker {
+            const SPEC: &'static $crate::runtime::mock::OperationSpec = &$crate::runtime::mock::OperationSpec {
+                name: $name,
+                method: ::std::stringify!($method),
+                routes: &[$($route),*],
+                success_status: $success,
+                constant_headers: &[$($constant),*],
+                required_headers: &[$($header),*],
+                required_query: &[$($query),*],
+                body: $crate::runtime::mock::operation!(@body $kind $(($($body)*))?),
+            };
+        }
+
+        $(
+            impl $crate::runtime::mock::DeclaredError<$status> for $marker {
+                type Body = $ty;
+            }
+        )*
+
+        $(
+            impl $crate::runtime::mock::DeclaredError<$empty> for $marker {
+                type Body = ();
+                const HAS_BODY: bool = false;
+            }
+        )*
+    };
+    (@body none) => {
+        ::std::option::Option::None
+    };
+    (@body json($content_type:literal, $required:literal, $label:literal, $ty:ty)) => {
+        ::std::option::Option::Some($crate::runtime::mock::BodySpec {
+            content_type: $content_type,
+            required: $required,
+            type_name: $label,
+            check: ::std::option::Option::Some($crate::runtime::mock::check_json::<$ty>),
+        })
+    };
+    (@body text($content_type:literal, $required:literal, $label:literal)) => {
+        ::std::option::Option::Some($crate::runtime::mock::BodySpec {
+            content_type: $content_type,
+            required: $required,
+            type_name: $label,
+            check: ::std::option::Option::Some($crate::runtime::mock::check_text),
+        })
+    };
+    (@body unchecked($content_type:literal, $required:literal, $label:literal)) => {
+        ::std::option::Option::Some($crate::runtime::mock::BodySpec {
+            content_type: $content_type,
+            required: $required,
+            type_name: $label,
+            check: ::std::option::Option::None,
+        })
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use operation;
+
 /// Decode `body` as JSON into `T` (the check of a JSON request body).
 pub fn check_json<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);

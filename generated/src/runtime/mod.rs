@@ -42,6 +42,8 @@ pub use paginate::{paginate, ItemStream, Page};
 #[doc(hidden)]
 pub use pending::collect_all;
 pub use pending::Pending;
+#[allow(unused_imports)] // used by generated builders, if any
+pub(crate) use pending::sendable;
 pub use params::ParamValue;
 pub use poll::{poll_until, PollPolicy};
 pub use rate_limit::{fan_out, RateLimit};

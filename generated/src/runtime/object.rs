@@ -179,7 +179,71 @@ pub mod optional {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::FieldKey;
+
+    /// Every kind of field, fields named like the macro's own locals, and
+    /// extra properties.
+    #[derive(Debug, PartialEq)]
+    struct Sample {
+        id: String,
+        owner: Option<String>,
+        note: Option<u32>,
+        map: Option<bool>,
+        key: Option<String>,
+        additional_properties: HashMap<String, serde_json::Value>,
+    }
+    crate::runtime::json_object!(
+        Sample { required id = "id", nullable owner = "owner", optional note = "note", optional map = "map", optional key = "$key" }
+        additional_properties
+    );
+
+    /// Only declared fields: unknown keys are skipped.
+    #[derive(Debug, PartialEq)]
+    struct Closed {
+        name: Option<String>,
+    }
+    crate::runtime::json_object!(Closed { optional name = "name" });
+
+    /// No fields at all.
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+    crate::runtime::json_object!(Empty {});
+
+    #[test]
+    fn fields_are_written_in_order_and_only_optional_none_is_left_out() {
+        let sample = Sample {
+            id: "a".into(),
+            owner: None,
+            note: None,
+            map: Some(true),
+            key: Some("k".into()),
+            additional_properties: HashMap::from([("extra".to_owned(), serde_json::json!([1]))]),
+        };
+        let text = serde_json::to_string(&sample).unwrap();
+        assert_eq!(text, r#"{"id":"a","owner":null,"map":true,"$key":"k","extra":[1]}"#);
+        assert_eq!(serde_json::from_str::<Sample>(&text).unwrap(), sample);
+        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
+        // Forms use the same impl.
+        assert_eq!(serde_urlencoded::to_string(&Closed { name: Some("x y".into()) }).unwrap(), "name=x+y");
+    }
+
+    #[test]
+    fn absent_null_unknown_and_missing_keys() {
+        let sample: Sample = serde_json::from_str(r#"{"note": null, "id": "b", "other": {"x": 1}}"#).unwrap();
+        assert_eq!((sample.id.as_str(), sample.owner, sample.note), ("b", None, None));
+        assert_eq!(sample.additional_properties["other"], serde_json::json!({"x": 1}));
+        let closed: Closed = serde_json::from_str(r#"{"other": 1, "name": "n"}"#).unwrap();
+        assert_eq!(closed.name.as_deref(), Some("n"));
+        assert_eq!(serde_json::from_str::<Empty>(r#"{"a": [1, {"b": 2}]}"#).unwrap(), Empty {});
+        let missing = serde_json::from_str::<Sample>(r#"{"owner": "o"}"#).unwrap_err();
+        assert!(missing.to_string().contains("missing field `id`"), "{missing}");
+        let wrong = serde_json::from_str::<Sample>(r#"{"id": "c", "note": "seven"}"#).unwrap_err();
+        assert!(wrong.to_string().contains("invalid type: string"), "{wrong}");
+        let not_object = serde_json::from_str::<Closed>("7").unwrap_err();
+        assert!(not_object.to_string().contains("a JSON object (Closed)"), "{not_object}");
+    }
 
     #[test]
     fn keys_borrow_when_they_can_and_own_escapes() {

@@ -116,3 +116,46 @@ impl Client {
 pub fn collect_all<T: Send + 'static, B: Send + 'static>(items: ItemStream<T, Error<B>>) -> Pending<Vec<T>, B> {
     Pending::new(items.try_collect())
 }
+
+/// What every generated request builder has besides its setters and its
+/// `into_request`: `send` (through one of the runtime's generic senders),
+/// `send_raw`, and `IntoFuture`, so the builder can be awaited directly.
+///
+/// ```text
+/// sendable!(GetThing => super::models::Thing, send_json, " Send `GET /things/{id}`.");
+/// ```
+///
+/// `super::ErrorBody` is the calling API module's error body. A macro
+/// rather than the three written out per operation: a whole API has
+/// hundreds of operations, and the generator and `rustc` read less.
+#[allow(unused_macros)] // a crate may have no operations
+macro_rules! sendable {
+    ($builder:ident => $returns:ty, $sender:ident, $doc:literal) => {
+        impl $builder {
+            #[doc = $doc]
+            pub fn send(self) -> $crate::runtime::Pending<$returns, super::ErrorBody> {
+                let (client, request) = self.into_request();
+                client.runtime().$sender(request)
+            }
+
+            /// Send the request and return the response undecoded: status,
+            /// headers, and a body still to be read. Error statuses are
+            /// still turned into errors ([`crate::runtime::Error`]).
+            pub fn send_raw(self) -> $crate::runtime::Pending<$crate::runtime::Response<super::ErrorBody>, super::ErrorBody> {
+                let (client, request) = self.into_request();
+                client.runtime().send_raw(request)
+            }
+        }
+
+        impl ::std::future::IntoFuture for $builder {
+            type Output = ::std::result::Result<$returns, $crate::runtime::Error<super::ErrorBody>>;
+            type IntoFuture = $crate::runtime::Pending<$returns, super::ErrorBody>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use sendable;

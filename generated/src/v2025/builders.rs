@@ -719,30 +719,6 @@ impl GetRoleMiningSessions {
         self
     }
 
-    /// Send `GET /role-mining-sessions` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionDto>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -808,19 +784,10 @@ impl GetRoleMiningSessions {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningSessions {
-    type Output = Result<Vec<super::models::RoleMiningSessionDto>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionDto>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningSessions => Vec < super::models::RoleMiningSessionDto >, send_json,
+    " Send `GET /role-mining-sessions` and decode the response."
+);
 
 /// Request builder for [`Client::create_role_mining_sessions`](super::Client::create_role_mining_sessions).
 #[derive(Debug, Clone)]
@@ -831,30 +798,6 @@ pub struct CreateRoleMiningSessions {
 }
 
 impl CreateRoleMiningSessions {
-    /// Send `POST /role-mining-sessions` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -880,19 +823,10 @@ impl CreateRoleMiningSessions {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for CreateRoleMiningSessions {
-    type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    CreateRoleMiningSessions => super::models::RoleMiningSessionResponse, send_json,
+    " Send `POST /role-mining-sessions` and decode the response."
+);
 
 /// Request builder for [`Client::get_role_mining_session`](super::Client::get_role_mining_session).
 #[derive(Debug, Clone)]
@@ -903,30 +837,6 @@ pub struct GetRoleMiningSession {
 }
 
 impl GetRoleMiningSession {
-    /// Send `GET /role-mining-sessions/{sessionId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -949,19 +859,10 @@ impl GetRoleMiningSession {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningSession {
-    type Output = Result<super::models::RoleMiningSessionResponse, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningSessionResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningSession => super::models::RoleMiningSessionResponse, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}` and decode the response."
+);
 
 /// Request builder for [`Client::patch_role_mining_session`](super::Client::patch_role_mining_session).
 #[derive(Debug, Clone)]
@@ -973,25 +874,6 @@ pub struct PatchRoleMiningSession {
 }
 
 impl PatchRoleMiningSession {
-    /// Send `PATCH /role-mining-sessions/{sessionId}` and decode the response.
-    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -1018,16 +900,10 @@ impl PatchRoleMiningSession {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for PatchRoleMiningSession {
-    type Output = Result<::serde_json::Value, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    PatchRoleMiningSession => ::serde_json::Value, send_json,
+    " Send `PATCH /role-mining-sessions/{sessionId}` and decode the response."
+);
 
 /// Request builder for [`Client::get_role_mining_session_status`](super::Client::get_role_mining_session_status).
 #[derive(Debug, Clone)]
@@ -1038,30 +914,6 @@ pub struct GetRoleMiningSessionStatus {
 }
 
 impl GetRoleMiningSessionStatus {
-    /// Send `GET /role-mining-sessions/{sessionId}/status` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningSessionStatus,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -1092,19 +944,10 @@ impl GetRoleMiningSessionStatus {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningSessionStatus {
-    type Output = Result<super::models::RoleMiningSessionStatus, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningSessionStatus,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningSessionStatus => super::models::RoleMiningSessionStatus, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/status` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_summaries`](super::Client::get_potential_role_summaries).
 #[derive(Debug, Clone)]
@@ -1154,30 +997,6 @@ impl GetPotentialRoleSummaries {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1259,22 +1078,11 @@ impl GetPotentialRoleSummaries {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleSummaries {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleSummaries => Vec < super::models::RoleMiningPotentialRoleSummary >,
+    send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role`](super::Client::get_potential_role).
 #[derive(Debug, Clone)]
@@ -1286,30 +1094,6 @@ pub struct GetPotentialRole {
 }
 
 impl GetPotentialRole {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -1341,19 +1125,10 @@ impl GetPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRole {
-    type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRole => super::models::RoleMiningPotentialRole, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::patch_potential_role_session`](super::Client::patch_potential_role_session).
 #[derive(Debug, Clone)]
@@ -1366,25 +1141,6 @@ pub struct PatchPotentialRoleSession {
 }
 
 impl PatchPotentialRoleSession {
-    /// Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response.
-    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -1420,16 +1176,10 @@ impl PatchPotentialRoleSession {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for PatchPotentialRoleSession {
-    type Output = Result<::serde_json::Value, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    PatchPotentialRoleSession => ::serde_json::Value, send_json,
+    " Send `PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_applications`](super::Client::get_potential_role_applications).
 #[derive(Debug, Clone)]
@@ -1473,30 +1223,6 @@ impl GetPotentialRoleApplications {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleApplication>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1578,22 +1304,11 @@ impl GetPotentialRoleApplications {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleApplications {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleApplication>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleApplication>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleApplications => Vec <
+    super::models::RoleMiningPotentialRoleApplication >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_entitlements`](super::Client::get_potential_role_entitlements).
 #[derive(Debug, Clone)]
@@ -1637,30 +1352,6 @@ impl GetPotentialRoleEntitlements {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1742,22 +1433,11 @@ impl GetPotentialRoleEntitlements {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleEntitlements {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleEntitlements>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleEntitlements => Vec <
+    super::models::RoleMiningPotentialRoleEntitlements >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements` and decode the response."
+);
 
 /// Request builder for [`Client::get_entitlements_potential_role`](super::Client::get_entitlements_potential_role).
 #[derive(Debug, Clone)]
@@ -1817,30 +1497,6 @@ impl GetEntitlementsPotentialRole {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -1921,19 +1577,11 @@ impl GetEntitlementsPotentialRole {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetEntitlementsPotentialRole {
-    type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetEntitlementsPotentialRole => Vec < super::models::RoleMiningEntitlement >,
+    send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities` and decode the response."
+);
 
 /// Request builder for [`Client::get_entitlement_distribution_potential_role`](super::Client::get_entitlement_distribution_potential_role).
 #[derive(Debug, Clone)]
@@ -1950,30 +1598,6 @@ impl GetEntitlementDistributionPotentialRole {
     pub fn include_common_access(mut self, value: bool) -> Self {
         self.include_common_access = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        ::std::collections::HashMap<String, i32>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2008,19 +1632,11 @@ impl GetEntitlementDistributionPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetEntitlementDistributionPotentialRole {
-    type Output = Result<::std::collections::HashMap<String, i32>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        ::std::collections::HashMap<String, i32>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetEntitlementDistributionPotentialRole => ::std::collections::HashMap < String, i32
+    >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution` and decode the response."
+);
 
 /// Request builder for [`Client::update_entitlements_potential_role`](super::Client::update_entitlements_potential_role).
 #[derive(Debug, Clone)]
@@ -2033,30 +1649,6 @@ pub struct UpdateEntitlementsPotentialRole {
 }
 
 impl UpdateEntitlementsPotentialRole {
-    /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -2092,19 +1684,10 @@ impl UpdateEntitlementsPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for UpdateEntitlementsPotentialRole {
-    type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    UpdateEntitlementsPotentialRole => super::models::RoleMiningPotentialRole, send_json,
+    " Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements` and decode the response."
+);
 
 /// Request builder for [`Client::get_identities_potential_role`](super::Client::get_identities_potential_role).
 #[derive(Debug, Clone)]
@@ -2155,30 +1738,6 @@ impl GetIdentitiesPotentialRole {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningIdentity>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2258,19 +1817,10 @@ impl GetIdentitiesPotentialRole {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetIdentitiesPotentialRole {
-    type Output = Result<Vec<super::models::RoleMiningIdentity>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningIdentity>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetIdentitiesPotentialRole => Vec < super::models::RoleMiningIdentity >, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities` and decode the response."
+);
 
 /// Request builder for [`Client::export_role_mining_potential_role`](super::Client::export_role_mining_potential_role).
 #[derive(Debug, Clone)]
@@ -2282,30 +1832,6 @@ pub struct ExportRoleMiningPotentialRole {
 }
 
 impl ExportRoleMiningPotentialRole {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`]).
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_download(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -2338,19 +1864,11 @@ impl ExportRoleMiningPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for ExportRoleMiningPotentialRole {
-    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    ExportRoleMiningPotentialRole => crate ::runtime::Download < super::ErrorBody >,
+    send_download,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export` and stream the body (see [`crate::runtime::Download`])."
+);
 
 /// Request builder for [`Client::export_role_mining_potential_role_async`](super::Client::export_role_mining_potential_role_async).
 #[derive(Debug, Clone)]
@@ -2372,30 +1890,6 @@ impl ExportRoleMiningPotentialRoleAsync {
     ) -> Self {
         self.body = Some(value);
         self
-    }
-
-    /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2432,22 +1926,11 @@ impl ExportRoleMiningPotentialRoleAsync {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleAsync {
-    type Output = Result<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    ExportRoleMiningPotentialRoleAsync =>
+    super::models::RoleMiningPotentialRoleExportResponse, send_json,
+    " Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async` and decode the response."
+);
 
 /// Request builder for [`Client::export_role_mining_potential_role_status`](super::Client::export_role_mining_potential_role_status).
 #[derive(Debug, Clone)]
@@ -2460,30 +1943,6 @@ pub struct ExportRoleMiningPotentialRoleStatus {
 }
 
 impl ExportRoleMiningPotentialRoleStatus {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -2516,22 +1975,11 @@ impl ExportRoleMiningPotentialRoleStatus {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for ExportRoleMiningPotentialRoleStatus {
-    type Output = Result<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleExportResponse,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    ExportRoleMiningPotentialRoleStatus =>
+    super::models::RoleMiningPotentialRoleExportResponse, send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}` and decode the response."
+);
 
 /// Request builder for [`Client::download_role_mining_potential_role_zip`](super::Client::download_role_mining_potential_role_zip).
 #[derive(Debug, Clone)]
@@ -2544,30 +1992,6 @@ pub struct DownloadRoleMiningPotentialRoleZip {
 }
 
 impl DownloadRoleMiningPotentialRoleZip {
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`]).
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_download(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -2601,19 +2025,11 @@ impl DownloadRoleMiningPotentialRoleZip {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for DownloadRoleMiningPotentialRoleZip {
-    type Output = Result<crate::runtime::Download<super::ErrorBody>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        crate::runtime::Download<super::ErrorBody>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    DownloadRoleMiningPotentialRoleZip => crate ::runtime::Download < super::ErrorBody >,
+    send_download,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download` and stream the body (see [`crate::runtime::Download`])."
+);
 
 /// Request builder for [`Client::create_potential_role_provision_request`](super::Client::create_potential_role_provision_request).
 #[derive(Debug, Clone)]
@@ -2653,30 +2069,6 @@ impl CreatePotentialRoleProvisionRequest {
     ) -> Self {
         self.body = Some(value);
         self
-    }
-
-    /// Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleSummary,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2719,19 +2111,11 @@ impl CreatePotentialRoleProvisionRequest {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for CreatePotentialRoleProvisionRequest {
-    type Output = Result<super::models::RoleMiningPotentialRoleSummary, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRoleSummary,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    CreatePotentialRoleProvisionRequest => super::models::RoleMiningPotentialRoleSummary,
+    send_json,
+    " Send `POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision` and decode the response."
+);
 
 /// Request builder for [`Client::get_excluded_entitlements_potential_role`](super::Client::get_excluded_entitlements_potential_role).
 #[derive(Debug, Clone)]
@@ -2782,30 +2166,6 @@ impl GetExcludedEntitlementsPotentialRole {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -2885,19 +2245,11 @@ impl GetExcludedEntitlementsPotentialRole {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetExcludedEntitlementsPotentialRole {
-    type Output = Result<Vec<super::models::RoleMiningEntitlement>, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningEntitlement>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetExcludedEntitlementsPotentialRole => Vec < super::models::RoleMiningEntitlement >,
+    send_json,
+    " Send `GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements` and decode the response."
+);
 
 /// Request builder for [`Client::get_all_potential_role_summaries`](super::Client::get_all_potential_role_summaries).
 #[derive(Debug, Clone)]
@@ -2946,30 +2298,6 @@ impl GetAllPotentialRoleSummaries {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-potential-roles` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -3042,22 +2370,10 @@ impl GetAllPotentialRoleSummaries {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetAllPotentialRoleSummaries {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSummary>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetAllPotentialRoleSummaries => Vec < super::models::RoleMiningPotentialRoleSummary
+    >, send_json, " Send `GET /role-mining-potential-roles` and decode the response."
+);
 
 /// Request builder for [`Client::get_role_mining_potential_role`](super::Client::get_role_mining_potential_role).
 #[derive(Debug, Clone)]
@@ -3068,30 +2384,6 @@ pub struct GetRoleMiningPotentialRole {
 }
 
 impl GetRoleMiningPotentialRole {
-    /// Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -3122,19 +2414,10 @@ impl GetRoleMiningPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for GetRoleMiningPotentialRole {
-    type Output = Result<super::models::RoleMiningPotentialRole, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<
-        super::models::RoleMiningPotentialRole,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetRoleMiningPotentialRole => super::models::RoleMiningPotentialRole, send_json,
+    " Send `GET /role-mining-potential-roles/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::patch_potential_role`](super::Client::patch_potential_role).
 #[derive(Debug, Clone)]
@@ -3146,25 +2429,6 @@ pub struct PatchPotentialRole {
 }
 
 impl PatchPotentialRole {
-    /// Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response.
-    pub fn send(self) -> crate::runtime::Pending<::serde_json::Value, super::ErrorBody> {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
-    }
-
     /// The request this builder describes, and the client to send it with.
     fn into_request(self) -> (super::Client, crate::runtime::Request<super::ErrorBody>) {
         let edition = self.client.edition();
@@ -3194,16 +2458,10 @@ impl PatchPotentialRole {
         (self.client, request)
     }
 }
-
-impl ::std::future::IntoFuture for PatchPotentialRole {
-    type Output = Result<::serde_json::Value, super::Error>;
-
-    type IntoFuture = crate::runtime::Pending<::serde_json::Value, super::ErrorBody>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    PatchPotentialRole => ::serde_json::Value, send_json,
+    " Send `PATCH /role-mining-potential-roles/{potentialRoleId}` and decode the response."
+);
 
 /// Request builder for [`Client::get_saved_potential_roles`](super::Client::get_saved_potential_roles).
 #[derive(Debug, Clone)]
@@ -3245,30 +2503,6 @@ impl GetSavedPotentialRoles {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-potential-roles/saved` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionDraftRoleDto>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -3340,22 +2574,10 @@ impl GetSavedPotentialRoles {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetSavedPotentialRoles {
-    type Output = Result<
-        Vec<super::models::RoleMiningSessionDraftRoleDto>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningSessionDraftRoleDto>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetSavedPotentialRoles => Vec < super::models::RoleMiningSessionDraftRoleDto >,
+    send_json, " Send `GET /role-mining-potential-roles/saved` and decode the response."
+);
 
 /// Request builder for [`Client::get_potential_role_source_identity_usage`](super::Client::get_potential_role_source_identity_usage).
 #[derive(Debug, Clone)]
@@ -3399,30 +2621,6 @@ impl GetPotentialRoleSourceIdentityUsage {
     pub fn count(mut self, value: bool) -> Self {
         self.count = Some(value);
         self
-    }
-
-    /// Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response.
-    pub fn send(
-        self,
-    ) -> crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_json(request)
-    }
-
-    /// Send the request and return the response undecoded: status,
-    /// headers, and a body still to be read. Error statuses are
-    /// still turned into [`super::Error`].
-    pub fn send_raw(
-        self,
-    ) -> crate::runtime::Pending<
-        crate::runtime::Response<super::ErrorBody>,
-        super::ErrorBody,
-    > {
-        let (client, request) = self.into_request();
-        client.runtime().send_raw(request)
     }
 
     /// The request this builder describes, and the client to send it with.
@@ -3504,22 +2702,11 @@ impl GetPotentialRoleSourceIdentityUsage {
         client.runtime().send_page(request)
     }
 }
-
-impl ::std::future::IntoFuture for GetPotentialRoleSourceIdentityUsage {
-    type Output = Result<
-        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::Error,
-    >;
-
-    type IntoFuture = crate::runtime::Pending<
-        Vec<super::models::RoleMiningPotentialRoleSourceUsage>,
-        super::ErrorBody,
-    >;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+crate::runtime::sendable!(
+    GetPotentialRoleSourceIdentityUsage => Vec <
+    super::models::RoleMiningPotentialRoleSourceUsage >, send_json,
+    " Send `GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage` and decode the response."
+);
 
 fn decode_error_0(
     status: u16,

@@ -300,43 +300,18 @@ impl ::std::ops::Deref for MockServer {
 /// The operation [`Client::get_role_mining_sessions`](super::Client::get_role_mining_sessions) (`GET /role-mining-sessions`): expectations for it are `Expectation<'_, GetRoleMiningSessions>`.
 #[derive(Debug)]
 pub enum GetRoleMiningSessions {}
-impl crate::runtime::mock::Operation for GetRoleMiningSessions {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_sessions",
-        method: "GET",
-        routes: &[
-            ("v2025", "/v2025/role-mining-sessions", "getRoleMiningSessions"),
-            ("v2024", "/v2024/role-mining-sessions", "getRoleMiningSessions"),
-            ("v2026", "/v2026/role-mining-sessions", "getRoleMiningSessions"),
-            ("v1", "/role-mining-sessions/v1", "getRoleMiningSessionsV1"),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningSessions {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetRoleMiningSessions {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningSessions = "get_role_mining_sessions", GET, 200, routes = [("v2025",
+    "/v2025/role-mining-sessions", "getRoleMiningSessions"), ("v2024",
+    "/v2024/role-mining-sessions", "getRoleMiningSessions"), ("v2026",
+    "/v2026/role-mining-sessions", "getRoleMiningSessions"), ("v1",
+    "/role-mining-sessions/v1", "getRoleMiningSessionsV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessions> {
     /// Match requests whose query parameter `filters` is this value, compared after percent-decoding, as the client sends it.
@@ -385,50 +360,19 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessions> {
 /// The operation [`Client::create_role_mining_sessions`](super::Client::create_role_mining_sessions) (`POST /role-mining-sessions`): expectations for it are `Expectation<'_, CreateRoleMiningSessions>`.
 #[derive(Debug)]
 pub enum CreateRoleMiningSessions {}
-impl crate::runtime::mock::Operation for CreateRoleMiningSessions {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "create_role_mining_sessions",
-        method: "POST",
-        routes: &[
-            ("v2025", "/v2025/role-mining-sessions", "createRoleMiningSessions"),
-            ("v2024", "/v2024/role-mining-sessions", "createRoleMiningSessions"),
-            ("v2026", "/v2026/role-mining-sessions", "createRoleMiningSessions"),
-            ("v1", "/role-mining-sessions/v1", "createRoleMiningSessionsV1"),
-        ],
-        success_status: 201,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: true,
-            type_name: "RoleMiningSessionDto",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<super::models::RoleMiningSessionDto>,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for CreateRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for CreateRoleMiningSessions {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for CreateRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for CreateRoleMiningSessions {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for CreateRoleMiningSessions {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    CreateRoleMiningSessions = "create_role_mining_sessions", POST, 201, routes =
+    [("v2025", "/v2025/role-mining-sessions", "createRoleMiningSessions"), ("v2024",
+    "/v2024/role-mining-sessions", "createRoleMiningSessions"), ("v2026",
+    "/v2026/role-mining-sessions", "createRoleMiningSessions"), ("v1",
+    "/role-mining-sessions/v1", "createRoleMiningSessionsV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = json("application/json", true, "RoleMiningSessionDto",
+    super::models::RoleMiningSessionDto), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, CreateRoleMiningSessions> {
     /// Match requests whose body equals this one (`application/json`).
@@ -445,47 +389,18 @@ impl crate::runtime::mock::Expectation<'_, CreateRoleMiningSessions> {
 /// The operation [`Client::get_role_mining_session`](super::Client::get_role_mining_session) (`GET /role-mining-sessions/{sessionId}`): expectations for it are `Expectation<'_, GetRoleMiningSession>`.
 #[derive(Debug)]
 pub enum GetRoleMiningSession {}
-impl crate::runtime::mock::Operation for GetRoleMiningSession {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_session",
-        method: "GET",
-        routes: &[
-            ("v2025", "/v2025/role-mining-sessions/{sessionId}", "getRoleMiningSession"),
-            ("v2024", "/v2024/role-mining-sessions/{sessionId}", "getRoleMiningSession"),
-            ("v2026", "/v2026/role-mining-sessions/{sessionId}", "getRoleMiningSession"),
-            ("v1", "/role-mining-sessions/v1/{sessionId}", "getRoleMiningSessionV1"),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetRoleMiningSession {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningSession = "get_role_mining_session", GET, 200, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}", "getRoleMiningSession"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}", "getRoleMiningSession"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}", "getRoleMiningSession"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}", "getRoleMiningSessionV1")], constant_headers
+    = [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::ErrorResponseDto, 403 => super::models::ErrorResponseDto, 404 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningSession> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -508,68 +423,20 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningSession> {
 /// The operation [`Client::patch_role_mining_session`](super::Client::patch_role_mining_session) (`PATCH /role-mining-sessions/{sessionId}`): expectations for it are `Expectation<'_, PatchRoleMiningSession>`.
 #[derive(Debug)]
 pub enum PatchRoleMiningSession {}
-impl crate::runtime::mock::Operation for PatchRoleMiningSession {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "patch_role_mining_session",
-        method: "PATCH",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}",
-                "patchRoleMiningSession",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}",
-                "patchRoleMiningSession",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}",
-                "patchRoleMiningSession",
-            ),
-            ("v1", "/role-mining-sessions/v1/{sessionId}", "patchRoleMiningSessionV1"),
-        ],
-        success_status: 202,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json-patch+json",
-            required: true,
-            type_name: "Vec<JsonPatchOperation>",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    Vec<super::models::JsonPatchOperation>,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for PatchRoleMiningSession {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for PatchRoleMiningSession {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for PatchRoleMiningSession {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    PatchRoleMiningSession = "patch_role_mining_session", PATCH, 202, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}", "patchRoleMiningSession"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}", "patchRoleMiningSession"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}", "patchRoleMiningSession"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}", "patchRoleMiningSessionV1")],
+    constant_headers = [("X-SailPoint-Experimental", "true")], required_headers = [],
+    required_query = [], body = json("application/json-patch+json", true,
+    "Vec<JsonPatchOperation>", Vec < super::models::JsonPatchOperation >), errors = [400
+    => super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, PatchRoleMiningSession> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -597,55 +464,19 @@ impl crate::runtime::mock::Expectation<'_, PatchRoleMiningSession> {
 /// The operation [`Client::get_role_mining_session_status`](super::Client::get_role_mining_session_status) (`GET /role-mining-sessions/{sessionId}/status`): expectations for it are `Expectation<'_, GetRoleMiningSessionStatus>`.
 #[derive(Debug)]
 pub enum GetRoleMiningSessionStatus {}
-impl crate::runtime::mock::Operation for GetRoleMiningSessionStatus {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_session_status",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/status",
-                "getRoleMiningSessionStatus",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/status",
-                "getRoleMiningSessionStatus",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/status",
-                "getRoleMiningSessionStatus",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/status",
-                "getRoleMiningSessionStatusV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningSessionStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningSessionStatus {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningSessionStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningSessionStatus {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningSessionStatus = "get_role_mining_session_status", GET, 200, routes =
+    [("v2025", "/v2025/role-mining-sessions/{sessionId}/status",
+    "getRoleMiningSessionStatus"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/status", "getRoleMiningSessionStatus"),
+    ("v2026", "/v2026/role-mining-sessions/{sessionId}/status",
+    "getRoleMiningSessionStatus"), ("v1", "/role-mining-sessions/v1/{sessionId}/status",
+    "getRoleMiningSessionStatusV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessionStatus> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -668,59 +499,21 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningSessionStatus> {
 /// The operation [`Client::get_potential_role_summaries`](super::Client::get_potential_role_summaries) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries`): expectations for it are `Expectation<'_, GetPotentialRoleSummaries>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleSummaries {}
-impl crate::runtime::mock::Operation for GetPotentialRoleSummaries {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_summaries",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries",
-                "getPotentialRoleSummaries",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries",
-                "getPotentialRoleSummaries",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries",
-                "getPotentialRoleSummaries",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-role-summaries",
-                "getPotentialRoleSummariesV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleSummaries {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleSummaries {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleSummaries = "get_potential_role_summaries", GET, 200, routes =
+    [("v2025", "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries",
+    "getPotentialRoleSummaries"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries",
+    "getPotentialRoleSummaries"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries",
+    "getPotentialRoleSummaries"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries",
+    "getPotentialRoleSummariesV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleSummaries> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -783,59 +576,21 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRoleSummaries> {
 /// The operation [`Client::get_potential_role`](super::Client::get_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}`): expectations for it are `Expectation<'_, GetPotentialRole>`.
 #[derive(Debug)]
 pub enum GetPotentialRole {}
-impl crate::runtime::mock::Operation for GetPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "getPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "getPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "getPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "getPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRole = "get_potential_role", GET, 200, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "getPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "getPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "getPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "getPotentialRoleV1")], constant_headers = [("X-SailPoint-Experimental", "true")],
+    required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -869,72 +624,25 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRole> {
 /// The operation [`Client::patch_potential_role_session`](super::Client::patch_potential_role_session) (`PATCH /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}`): expectations for it are `Expectation<'_, PatchPotentialRoleSession>`.
 #[derive(Debug)]
 pub enum PatchPotentialRoleSession {}
-impl crate::runtime::mock::Operation for PatchPotentialRoleSession {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "patch_potential_role_session",
-        method: "PATCH",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "patchPotentialRoleSession",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "patchPotentialRoleSession",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "patchPotentialRoleSession",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}",
-                "patchPotentialRoleSessionV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json-patch+json",
-            required: true,
-            type_name: "Vec<JsonPatchOperationRoleMining>",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    Vec<super::models::JsonPatchOperationRoleMining>,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for PatchPotentialRoleSession {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for PatchPotentialRoleSession {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for PatchPotentialRoleSession {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    PatchPotentialRoleSession = "patch_potential_role_session", PATCH, 200, routes =
+    [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "patchPotentialRoleSession"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "patchPotentialRoleSession"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "patchPotentialRoleSession"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}",
+    "patchPotentialRoleSessionV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body =
+    json("application/json-patch+json", true, "Vec<JsonPatchOperationRoleMining>", Vec <
+    super::models::JsonPatchOperationRoleMining >), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, PatchPotentialRoleSession> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -973,59 +681,22 @@ impl crate::runtime::mock::Expectation<'_, PatchPotentialRoleSession> {
 /// The operation [`Client::get_potential_role_applications`](super::Client::get_potential_role_applications) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications`): expectations for it are `Expectation<'_, GetPotentialRoleApplications>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleApplications {}
-impl crate::runtime::mock::Operation for GetPotentialRoleApplications {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_applications",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
-                "getPotentialRoleApplications",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
-                "getPotentialRoleApplications",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
-                "getPotentialRoleApplications",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
-                "getPotentialRoleApplicationsV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleApplications {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleApplications {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleApplications {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleApplications {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleApplications {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleApplications = "get_potential_role_applications", GET, 200, routes =
+    [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+    "getPotentialRoleApplications"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+    "getPotentialRoleApplications"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+    "getPotentialRoleApplications"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/applications",
+    "getPotentialRoleApplicationsV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleApplications> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1088,59 +759,22 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRoleApplications> {
 /// The operation [`Client::get_potential_role_entitlements`](super::Client::get_potential_role_entitlements) (`GET /role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements`): expectations for it are `Expectation<'_, GetPotentialRoleEntitlements>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleEntitlements {}
-impl crate::runtime::mock::Operation for GetPotentialRoleEntitlements {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_entitlements",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
-                "getPotentialRoleEntitlements",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
-                "getPotentialRoleEntitlements",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
-                "getPotentialRoleEntitlements",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
-                "getPotentialRoleEntitlementsV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleEntitlements {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleEntitlements {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleEntitlements {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleEntitlements {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleEntitlements {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleEntitlements = "get_potential_role_entitlements", GET, 200, routes =
+    [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+    "getPotentialRoleEntitlements"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+    "getPotentialRoleEntitlements"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+    "getPotentialRoleEntitlements"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-role-summaries/{potentialRoleId}/entitlements",
+    "getPotentialRoleEntitlementsV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleEntitlements> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1203,59 +837,22 @@ impl crate::runtime::mock::Expectation<'_, GetPotentialRoleEntitlements> {
 /// The operation [`Client::get_entitlements_potential_role`](super::Client::get_entitlements_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities`): expectations for it are `Expectation<'_, GetEntitlementsPotentialRole>`.
 #[derive(Debug)]
 pub enum GetEntitlementsPotentialRole {}
-impl crate::runtime::mock::Operation for GetEntitlementsPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_entitlements_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
-                "getEntitlementsPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
-                "getEntitlementsPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
-                "getEntitlementsPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
-                "getEntitlementsPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetEntitlementsPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetEntitlementsPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetEntitlementsPotentialRole = "get_entitlements_potential_role", GET, 200, routes =
+    [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+    "getEntitlementsPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+    "getEntitlementsPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+    "getEntitlementsPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularities",
+    "getEntitlementsPotentialRoleV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetEntitlementsPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1331,59 +928,22 @@ impl crate::runtime::mock::Expectation<'_, GetEntitlementsPotentialRole> {
 /// The operation [`Client::get_entitlement_distribution_potential_role`](super::Client::get_entitlement_distribution_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution`): expectations for it are `Expectation<'_, GetEntitlementDistributionPotentialRole>`.
 #[derive(Debug)]
 pub enum GetEntitlementDistributionPotentialRole {}
-impl crate::runtime::mock::Operation for GetEntitlementDistributionPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_entitlement_distribution_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
-                "getEntitlementDistributionPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
-                "getEntitlementDistributionPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
-                "getEntitlementDistributionPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
-                "getEntitlementDistributionPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500>
-for GetEntitlementDistributionPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetEntitlementDistributionPotentialRole =
+    "get_entitlement_distribution_potential_role", GET, 200, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+    "getEntitlementDistributionPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+    "getEntitlementDistributionPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+    "getEntitlementDistributionPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/entitlement-popularity-distribution",
+    "getEntitlementDistributionPotentialRoleV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetEntitlementDistributionPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1422,64 +982,24 @@ impl crate::runtime::mock::Expectation<'_, GetEntitlementDistributionPotentialRo
 /// The operation [`Client::update_entitlements_potential_role`](super::Client::update_entitlements_potential_role) (`POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements`): expectations for it are `Expectation<'_, UpdateEntitlementsPotentialRole>`.
 #[derive(Debug)]
 pub enum UpdateEntitlementsPotentialRole {}
-impl crate::runtime::mock::Operation for UpdateEntitlementsPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "update_entitlements_potential_role",
-        method: "POST",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
-                "updateEntitlementsPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
-                "updateEntitlementsPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
-                "updateEntitlementsPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
-                "updateEntitlementsPotentialRoleV1",
-            ),
-        ],
-        success_status: 201,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: true,
-            type_name: "RoleMiningPotentialRoleEditEntitlements",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    super::models::RoleMiningPotentialRoleEditEntitlements,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for UpdateEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    UpdateEntitlementsPotentialRole = "update_entitlements_potential_role", POST, 201,
+    routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+    "updateEntitlementsPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+    "updateEntitlementsPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+    "updateEntitlementsPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/edit-entitlements",
+    "updateEntitlementsPotentialRoleV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = json("application/json", true, "RoleMiningPotentialRoleEditEntitlements",
+    super::models::RoleMiningPotentialRoleEditEntitlements), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, UpdateEntitlementsPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1521,55 +1041,22 @@ impl crate::runtime::mock::Expectation<'_, UpdateEntitlementsPotentialRole> {
 /// The operation [`Client::get_identities_potential_role`](super::Client::get_identities_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities`): expectations for it are `Expectation<'_, GetIdentitiesPotentialRole>`.
 #[derive(Debug)]
 pub enum GetIdentitiesPotentialRole {}
-impl crate::runtime::mock::Operation for GetIdentitiesPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_identities_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
-                "getIdentitiesPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
-                "getIdentitiesPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
-                "getIdentitiesPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/identities",
-                "getIdentitiesPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetIdentitiesPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetIdentitiesPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetIdentitiesPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetIdentitiesPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetIdentitiesPotentialRole = "get_identities_potential_role", GET, 200, routes =
+    [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+    "getIdentitiesPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+    "getIdentitiesPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/identities",
+    "getIdentitiesPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/identities",
+    "getIdentitiesPotentialRoleV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetIdentitiesPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1640,55 +1127,22 @@ impl crate::runtime::mock::Expectation<'_, GetIdentitiesPotentialRole> {
 /// The operation [`Client::export_role_mining_potential_role`](super::Client::export_role_mining_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export`): expectations for it are `Expectation<'_, ExportRoleMiningPotentialRole>`.
 #[derive(Debug)]
 pub enum ExportRoleMiningPotentialRole {}
-impl crate::runtime::mock::Operation for ExportRoleMiningPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "export_role_mining_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
-                "exportRoleMiningPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
-                "exportRoleMiningPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
-                "exportRoleMiningPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export",
-                "exportRoleMiningPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for ExportRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for ExportRoleMiningPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for ExportRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for ExportRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    ExportRoleMiningPotentialRole = "export_role_mining_potential_role", GET, 200, routes
+    = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+    "exportRoleMiningPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+    "exportRoleMiningPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export",
+    "exportRoleMiningPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export",
+    "exportRoleMiningPotentialRoleV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1722,64 +1176,24 @@ impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRole> {
 /// The operation [`Client::export_role_mining_potential_role_async`](super::Client::export_role_mining_potential_role_async) (`POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async`): expectations for it are `Expectation<'_, ExportRoleMiningPotentialRoleAsync>`.
 #[derive(Debug)]
 pub enum ExportRoleMiningPotentialRoleAsync {}
-impl crate::runtime::mock::Operation for ExportRoleMiningPotentialRoleAsync {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "export_role_mining_potential_role_async",
-        method: "POST",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
-                "exportRoleMiningPotentialRoleAsync",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
-                "exportRoleMiningPotentialRoleAsync",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
-                "exportRoleMiningPotentialRoleAsync",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async",
-                "exportRoleMiningPotentialRoleAsyncV1",
-            ),
-        ],
-        success_status: 202,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: false,
-            type_name: "RoleMiningPotentialRoleExportRequest",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    super::models::RoleMiningPotentialRoleExportRequest,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for ExportRoleMiningPotentialRoleAsync {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    ExportRoleMiningPotentialRoleAsync = "export_role_mining_potential_role_async", POST,
+    202, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+    "exportRoleMiningPotentialRoleAsync"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+    "exportRoleMiningPotentialRoleAsync"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+    "exportRoleMiningPotentialRoleAsync"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async",
+    "exportRoleMiningPotentialRoleAsyncV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = json("application/json", false, "RoleMiningPotentialRoleExportRequest",
+    super::models::RoleMiningPotentialRoleExportRequest), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleAsync> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1824,55 +1238,22 @@ impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleAsync> {
 /// The operation [`Client::export_role_mining_potential_role_status`](super::Client::export_role_mining_potential_role_status) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}`): expectations for it are `Expectation<'_, ExportRoleMiningPotentialRoleStatus>`.
 #[derive(Debug)]
 pub enum ExportRoleMiningPotentialRoleStatus {}
-impl crate::runtime::mock::Operation for ExportRoleMiningPotentialRoleStatus {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "export_role_mining_potential_role_status",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
-                "exportRoleMiningPotentialRoleStatus",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
-                "exportRoleMiningPotentialRoleStatus",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
-                "exportRoleMiningPotentialRoleStatus",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
-                "exportRoleMiningPotentialRoleStatusV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for ExportRoleMiningPotentialRoleStatus {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    ExportRoleMiningPotentialRoleStatus = "export_role_mining_potential_role_status",
+    GET, 200, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+    "exportRoleMiningPotentialRoleStatus"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+    "exportRoleMiningPotentialRoleStatus"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+    "exportRoleMiningPotentialRoleStatus"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}",
+    "exportRoleMiningPotentialRoleStatusV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleStatus> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -1920,55 +1301,22 @@ impl crate::runtime::mock::Expectation<'_, ExportRoleMiningPotentialRoleStatus> 
 /// The operation [`Client::download_role_mining_potential_role_zip`](super::Client::download_role_mining_potential_role_zip) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download`): expectations for it are `Expectation<'_, DownloadRoleMiningPotentialRoleZip>`.
 #[derive(Debug)]
 pub enum DownloadRoleMiningPotentialRoleZip {}
-impl crate::runtime::mock::Operation for DownloadRoleMiningPotentialRoleZip {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "download_role_mining_potential_role_zip",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
-                "downloadRoleMiningPotentialRoleZip",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
-                "downloadRoleMiningPotentialRoleZip",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
-                "downloadRoleMiningPotentialRoleZip",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
-                "downloadRoleMiningPotentialRoleZipV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for DownloadRoleMiningPotentialRoleZip {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    DownloadRoleMiningPotentialRoleZip = "download_role_mining_potential_role_zip", GET,
+    200, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+    "downloadRoleMiningPotentialRoleZip"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+    "downloadRoleMiningPotentialRoleZip"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+    "downloadRoleMiningPotentialRoleZip"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/export-async/{exportId}/download",
+    "downloadRoleMiningPotentialRoleZipV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, DownloadRoleMiningPotentialRoleZip> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -2013,68 +1361,24 @@ impl crate::runtime::mock::Expectation<'_, DownloadRoleMiningPotentialRoleZip> {
 /// The operation [`Client::create_potential_role_provision_request`](super::Client::create_potential_role_provision_request) (`POST /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision`): expectations for it are `Expectation<'_, CreatePotentialRoleProvisionRequest>`.
 #[derive(Debug)]
 pub enum CreatePotentialRoleProvisionRequest {}
-impl crate::runtime::mock::Operation for CreatePotentialRoleProvisionRequest {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "create_potential_role_provision_request",
-        method: "POST",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
-                "createPotentialRoleProvisionRequest",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
-                "createPotentialRoleProvisionRequest",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
-                "createPotentialRoleProvisionRequest",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/provision",
-                "createPotentialRoleProvisionRequestV1",
-            ),
-        ],
-        success_status: 202,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json",
-            required: false,
-            type_name: "RoleMiningPotentialRoleProvisionRequest",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    super::models::RoleMiningPotentialRoleProvisionRequest,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for CreatePotentialRoleProvisionRequest {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    CreatePotentialRoleProvisionRequest = "create_potential_role_provision_request",
+    POST, 202, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+    "createPotentialRoleProvisionRequest"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+    "createPotentialRoleProvisionRequest"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/provision",
+    "createPotentialRoleProvisionRequest"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/provision",
+    "createPotentialRoleProvisionRequestV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = json("application/json", false, "RoleMiningPotentialRoleProvisionRequest",
+    super::models::RoleMiningPotentialRoleProvisionRequest), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, CreatePotentialRoleProvisionRequest> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -2126,55 +1430,22 @@ impl crate::runtime::mock::Expectation<'_, CreatePotentialRoleProvisionRequest> 
 /// The operation [`Client::get_excluded_entitlements_potential_role`](super::Client::get_excluded_entitlements_potential_role) (`GET /role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements`): expectations for it are `Expectation<'_, GetExcludedEntitlementsPotentialRole>`.
 #[derive(Debug)]
 pub enum GetExcludedEntitlementsPotentialRole {}
-impl crate::runtime::mock::Operation for GetExcludedEntitlementsPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_excluded_entitlements_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
-                "getExcludedEntitlementsPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
-                "getExcludedEntitlementsPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
-                "getExcludedEntitlementsPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
-                "getExcludedEntitlementsPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetExcludedEntitlementsPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetExcludedEntitlementsPotentialRole = "get_excluded_entitlements_potential_role",
+    GET, 200, routes = [("v2025",
+    "/v2025/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+    "getExcludedEntitlementsPotentialRole"), ("v2024",
+    "/v2024/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+    "getExcludedEntitlementsPotentialRole"), ("v2026",
+    "/v2026/role-mining-sessions/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+    "getExcludedEntitlementsPotentialRole"), ("v1",
+    "/role-mining-sessions/v1/{sessionId}/potential-roles/{potentialRoleId}/excluded-entitlements",
+    "getExcludedEntitlementsPotentialRoleV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetExcludedEntitlementsPotentialRole> {
     /// Match requests whose path parameter `sessionId` is this value, compared after percent-decoding.
@@ -2245,55 +1516,18 @@ impl crate::runtime::mock::Expectation<'_, GetExcludedEntitlementsPotentialRole>
 /// The operation [`Client::get_all_potential_role_summaries`](super::Client::get_all_potential_role_summaries) (`GET /role-mining-potential-roles`): expectations for it are `Expectation<'_, GetAllPotentialRoleSummaries>`.
 #[derive(Debug)]
 pub enum GetAllPotentialRoleSummaries {}
-impl crate::runtime::mock::Operation for GetAllPotentialRoleSummaries {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_all_potential_role_summaries",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-potential-roles",
-                "getAllPotentialRoleSummaries",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-potential-roles",
-                "getAllPotentialRoleSummaries",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-potential-roles",
-                "getAllPotentialRoleSummaries",
-            ),
-            ("v1", "/role-mining-potential-roles/v1", "getAllPotentialRoleSummariesV1"),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetAllPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetAllPotentialRoleSummaries {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetAllPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetAllPotentialRoleSummaries {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetAllPotentialRoleSummaries {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetAllPotentialRoleSummaries = "get_all_potential_role_summaries", GET, 200, routes =
+    [("v2025", "/v2025/role-mining-potential-roles", "getAllPotentialRoleSummaries"),
+    ("v2024", "/v2024/role-mining-potential-roles", "getAllPotentialRoleSummaries"),
+    ("v2026", "/v2026/role-mining-potential-roles", "getAllPotentialRoleSummaries"),
+    ("v1", "/role-mining-potential-roles/v1", "getAllPotentialRoleSummariesV1")],
+    constant_headers = [("X-SailPoint-Experimental", "true")], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetAllPotentialRoleSummaries> {
     /// Match requests whose query parameter `sorters` is this value, compared after percent-decoding, as the client sends it.
@@ -2345,59 +1579,21 @@ impl crate::runtime::mock::Expectation<'_, GetAllPotentialRoleSummaries> {
 /// The operation [`Client::get_role_mining_potential_role`](super::Client::get_role_mining_potential_role) (`GET /role-mining-potential-roles/{potentialRoleId}`): expectations for it are `Expectation<'_, GetRoleMiningPotentialRole>`.
 #[derive(Debug)]
 pub enum GetRoleMiningPotentialRole {}
-impl crate::runtime::mock::Operation for GetRoleMiningPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_role_mining_potential_role",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-potential-roles/{potentialRoleId}",
-                "getRoleMiningPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-potential-roles/{potentialRoleId}",
-                "getRoleMiningPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-potential-roles/{potentialRoleId}",
-                "getRoleMiningPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-potential-roles/v1/{potentialRoleId}",
-                "getRoleMiningPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetRoleMiningPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetRoleMiningPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetRoleMiningPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetRoleMiningPotentialRole = "get_role_mining_potential_role", GET, 200, routes =
+    [("v2025", "/v2025/role-mining-potential-roles/{potentialRoleId}",
+    "getRoleMiningPotentialRole"), ("v2024",
+    "/v2024/role-mining-potential-roles/{potentialRoleId}",
+    "getRoleMiningPotentialRole"), ("v2026",
+    "/v2026/role-mining-potential-roles/{potentialRoleId}",
+    "getRoleMiningPotentialRole"), ("v1",
+    "/role-mining-potential-roles/v1/{potentialRoleId}",
+    "getRoleMiningPotentialRoleV1")], constant_headers = [("X-SailPoint-Experimental",
+    "true")], required_headers = [], required_query = [], body = none, errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 429 => super::models::TooManyRequestsBody, 500 =>
+    super::models::ErrorResponseDto], without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetRoleMiningPotentialRole> {
     /// Match requests whose path parameter `potentialRoleId` is this value, compared after percent-decoding.
@@ -2420,72 +1616,22 @@ impl crate::runtime::mock::Expectation<'_, GetRoleMiningPotentialRole> {
 /// The operation [`Client::patch_potential_role`](super::Client::patch_potential_role) (`PATCH /role-mining-potential-roles/{potentialRoleId}`): expectations for it are `Expectation<'_, PatchPotentialRole>`.
 #[derive(Debug)]
 pub enum PatchPotentialRole {}
-impl crate::runtime::mock::Operation for PatchPotentialRole {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "patch_potential_role",
-        method: "PATCH",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-potential-roles/{potentialRoleId}",
-                "patchPotentialRole",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-potential-roles/{potentialRoleId}",
-                "patchPotentialRole",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-potential-roles/{potentialRoleId}",
-                "patchPotentialRole",
-            ),
-            (
-                "v1",
-                "/role-mining-potential-roles/v1/{potentialRoleId}",
-                "patchPotentialRoleV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::Some(crate::runtime::mock::BodySpec {
-            content_type: "application/json-patch+json",
-            required: true,
-            type_name: "Vec<JsonPatchOperationRoleMining>",
-            check: ::std::option::Option::Some(
-                crate::runtime::mock::check_json::<
-                    Vec<super::models::JsonPatchOperationRoleMining>,
-                >,
-            ),
-        }),
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for PatchPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for PatchPotentialRole {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for PatchPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<404> for PatchPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for PatchPotentialRole {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for PatchPotentialRole {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    PatchPotentialRole = "patch_potential_role", PATCH, 200, routes = [("v2025",
+    "/v2025/role-mining-potential-roles/{potentialRoleId}", "patchPotentialRole"),
+    ("v2024", "/v2024/role-mining-potential-roles/{potentialRoleId}",
+    "patchPotentialRole"), ("v2026",
+    "/v2026/role-mining-potential-roles/{potentialRoleId}", "patchPotentialRole"), ("v1",
+    "/role-mining-potential-roles/v1/{potentialRoleId}", "patchPotentialRoleV1")],
+    constant_headers = [("X-SailPoint-Experimental", "true")], required_headers = [],
+    required_query = [], body = json("application/json-patch+json", true,
+    "Vec<JsonPatchOperationRoleMining>", Vec <
+    super::models::JsonPatchOperationRoleMining >), errors = [400 =>
+    super::models::ErrorResponseDto, 401 => super::models::UnauthorizedBody, 403 =>
+    super::models::ErrorResponseDto, 404 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, PatchPotentialRole> {
     /// Match requests whose path parameter `potentialRoleId` is this value, compared after percent-decoding.
@@ -2513,55 +1659,18 @@ impl crate::runtime::mock::Expectation<'_, PatchPotentialRole> {
 /// The operation [`Client::get_saved_potential_roles`](super::Client::get_saved_potential_roles) (`GET /role-mining-potential-roles/saved`): expectations for it are `Expectation<'_, GetSavedPotentialRoles>`.
 #[derive(Debug)]
 pub enum GetSavedPotentialRoles {}
-impl crate::runtime::mock::Operation for GetSavedPotentialRoles {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_saved_potential_roles",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-potential-roles/saved",
-                "getSavedPotentialRoles",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-potential-roles/saved",
-                "getSavedPotentialRoles",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-potential-roles/saved",
-                "getSavedPotentialRoles",
-            ),
-            ("v1", "/role-mining-potential-roles/v1/saved", "getSavedPotentialRolesV1"),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetSavedPotentialRoles {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetSavedPotentialRoles {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetSavedPotentialRoles {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetSavedPotentialRoles {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetSavedPotentialRoles {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetSavedPotentialRoles = "get_saved_potential_roles", GET, 200, routes = [("v2025",
+    "/v2025/role-mining-potential-roles/saved", "getSavedPotentialRoles"), ("v2024",
+    "/v2024/role-mining-potential-roles/saved", "getSavedPotentialRoles"), ("v2026",
+    "/v2026/role-mining-potential-roles/saved", "getSavedPotentialRoles"), ("v1",
+    "/role-mining-potential-roles/v1/saved", "getSavedPotentialRolesV1")],
+    constant_headers = [("X-SailPoint-Experimental", "true")], required_headers = [],
+    required_query = [], body = none, errors = [400 => super::models::ErrorResponseDto,
+    401 => super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429
+    => super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetSavedPotentialRoles> {
     /// Match requests whose query parameter `sorters` is this value, compared after percent-decoding, as the client sends it.
@@ -2599,59 +1708,23 @@ impl crate::runtime::mock::Expectation<'_, GetSavedPotentialRoles> {
 /// The operation [`Client::get_potential_role_source_identity_usage`](super::Client::get_potential_role_source_identity_usage) (`GET /role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage`): expectations for it are `Expectation<'_, GetPotentialRoleSourceIdentityUsage>`.
 #[derive(Debug)]
 pub enum GetPotentialRoleSourceIdentityUsage {}
-impl crate::runtime::mock::Operation for GetPotentialRoleSourceIdentityUsage {
-    const SPEC: &'static crate::runtime::mock::OperationSpec = &crate::runtime::mock::OperationSpec {
-        name: "get_potential_role_source_identity_usage",
-        method: "GET",
-        routes: &[
-            (
-                "v2025",
-                "/v2025/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
-                "getPotentialRoleSourceIdentityUsage",
-            ),
-            (
-                "v2024",
-                "/v2024/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
-                "getPotentialRoleSourceIdentityUsage",
-            ),
-            (
-                "v2026",
-                "/v2026/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
-                "getPotentialRoleSourceIdentityUsage",
-            ),
-            (
-                "v1",
-                "/role-mining-potential-roles/v1/{potentialRoleId}/sources/{sourceId}/identityUsage",
-                "getPotentialRoleSourceIdentityUsageV1",
-            ),
-        ],
-        success_status: 200,
-        constant_headers: &[("X-SailPoint-Experimental", "true")],
-        required_headers: &[],
-        required_query: &[],
-        body: ::std::option::Option::None,
-    };
-}
-
-impl crate::runtime::mock::DeclaredError<400> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<401> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::UnauthorizedBody;
-}
-
-impl crate::runtime::mock::DeclaredError<403> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::ErrorResponseDto;
-}
-
-impl crate::runtime::mock::DeclaredError<429> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::TooManyRequestsBody;
-}
-
-impl crate::runtime::mock::DeclaredError<500> for GetPotentialRoleSourceIdentityUsage {
-    type Body = super::models::ErrorResponseDto;
-}
+crate::runtime::mock::operation!(
+    GetPotentialRoleSourceIdentityUsage = "get_potential_role_source_identity_usage",
+    GET, 200, routes = [("v2025",
+    "/v2025/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+    "getPotentialRoleSourceIdentityUsage"), ("v2024",
+    "/v2024/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+    "getPotentialRoleSourceIdentityUsage"), ("v2026",
+    "/v2026/role-mining-potential-roles/{potentialRoleId}/sources/{sourceId}/identityUsage",
+    "getPotentialRoleSourceIdentityUsage"), ("v1",
+    "/role-mining-potential-roles/v1/{potentialRoleId}/sources/{sourceId}/identityUsage",
+    "getPotentialRoleSourceIdentityUsageV1")], constant_headers =
+    [("X-SailPoint-Experimental", "true")], required_headers = [], required_query = [],
+    body = none, errors = [400 => super::models::ErrorResponseDto, 401 =>
+    super::models::UnauthorizedBody, 403 => super::models::ErrorResponseDto, 429 =>
+    super::models::TooManyRequestsBody, 500 => super::models::ErrorResponseDto],
+    without_body = []
+);
 
 impl crate::runtime::mock::Expectation<'_, GetPotentialRoleSourceIdentityUsage> {
     /// Match requests whose path parameter `potentialRoleId` is this value, compared after percent-decoding.
