@@ -9,7 +9,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, Error, Visitor};
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, Error, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// An object key, borrowed from the input when the input allows it.
 #[doc(hidden)]
@@ -63,70 +67,62 @@ impl<'de> Deserialize<'de> for FieldKey<'de> {
 /// out when `None`, the others always written. Unknown keys are skipped, or
 /// with `additional_properties` collected into that map (and written back).
 /// Fields are written in the listed order.
+///
+/// The expansion is shaped for `cargo check`: `rustc`'s peak memory grows
+/// with the MIR of these impls, and each `?` is a dozen or more blocks. So
+/// a field costs one helper call and no `?` when written ([`ObjectWriter`]
+/// keeps the first error), one helper call per key and one `?` per key when
+/// read, and the visitor is shared ([`deserialize_object`]).
 #[allow(unused_macros)] // a crate may have no structs
 macro_rules! json_object {
     ($name:ident { $($kind:ident $field:ident = $key:literal),* $(,)? }) => {
         $crate::runtime::object::json_object!(@impl [map] $name { $($kind $field = $key),* } {
-            _ => {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
+            _ => $crate::runtime::object::skip_value(&mut map),
         });
     };
     ($name:ident { $($kind:ident $field:ident = $key:literal),* $(,)? } additional_properties) => {
         $crate::runtime::object::json_object!(@impl [map] $name { $($kind $field = $key),* } {
-            other => {
-                additional_properties.insert(::std::borrow::ToOwned::to_owned(other), map.next_value()?);
-            }
+            other => $crate::runtime::object::next_extra(&mut map, &mut additional_properties, other),
         } additional_properties);
     };
-    // `__D`, `__A`, `__Visitor`: item names are not hygienic, and a spec may
-    // name its own types `D` or `A`. Locals are: a field's slot is named
-    // after the field, and `$map` comes from the rule that also wrote the
-    // unknown-key arm, which uses it.
+    // `__S`, `__A`: item names are not hygienic, and a spec may name its own
+    // types `S` or `A`. Locals are: a field's slot is named after the field,
+    // and `$map` comes from the rule that also wrote the unknown-key arm,
+    // which uses it.
     (@impl [$map:ident] $name:ident { $($kind:ident $field:ident = $key:literal),* } { $($other:tt)* } $($additional:ident)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 #[allow(unused_mut)] // an empty object writes nothing
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
-                $($crate::runtime::object::$kind::write(&mut map, $key, &self.$field)?;)*
-                $(
-                    for (key, value) in &self.$additional {
-                        ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
-                    }
-                )?
-                ::serde::ser::SerializeMap::end(map)
+                let mut writer = $crate::runtime::object::ObjectWriter::new(serializer);
+                $($crate::runtime::object::$kind::write(&mut writer, $key, &self.$field);)*
+                $(writer.extra(&self.$additional);)?
+                writer.end()
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __Visitor;
+                $crate::runtime::object::deserialize_object(deserializer)
+            }
+        }
 
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
+        impl<'de> $crate::runtime::object::FromObject<'de> for $name {
+            const EXPECTING: &'static str = ::std::concat!("a JSON object (", ::std::stringify!($name), ")");
 
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("a JSON object (", ::std::stringify!($name), ")"))
-                    }
-
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut $map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
-                        $(let mut $additional = ::std::collections::HashMap::new();)?
-                        while let ::std::option::Option::Some(key) = $map.next_key::<$crate::runtime::FieldKey<'de>>()? {
-                            #[allow(clippy::match_single_binding)]
-                            match key.as_str() {
-                                $($key => $field = ::std::option::Option::Some($map.next_value()?),)*
-                                $($other)*
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $($field: $crate::runtime::object::$kind::finish::<__A::Error, _>($field, $key)?,)*
-                            $($additional,)?
-                        })
-                    }
+            fn from_object<__A: ::serde::de::MapAccess<'de>>(mut $map: __A) -> ::std::result::Result<Self, __A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                $(let mut $additional = ::std::collections::HashMap::new();)?
+                while let ::std::option::Option::Some(key) = $map.next_key::<$crate::runtime::FieldKey<'de>>()? {
+                    #[allow(clippy::match_single_binding)]
+                    match key.as_str() {
+                        $($key => $crate::runtime::object::$kind::read(&mut $map, &mut $field),)*
+                        $($other)*
+                    }?;
                 }
-
-                deserializer.deserialize_map(__Visitor)
+                ::std::result::Result::Ok($name {
+                    $($field: $crate::runtime::object::$kind::finish!($field, $key, __A),)*
+                    $($additional,)?
+                })
             }
         }
     };
@@ -134,47 +130,162 @@ macro_rules! json_object {
 #[allow(unused_imports)]
 pub(crate) use json_object;
 
+/// A struct that `json_object!` reads from a JSON object.
+pub trait FromObject<'de>: Sized {
+    /// What the error for a value that is not an object says was expected.
+    const EXPECTING: &'static str;
+
+    /// Read the object's entries.
+    fn from_object<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every generated struct: one visitor for all.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject<'de>>(deserializer: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: FromObject<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_object(map)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Skip the value of a key no field has.
+#[inline]
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// Keep the value of a key no field has in the extra properties.
+#[inline]
+pub fn next_extra<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, extra: &mut HashMap<String, T>, key: &str) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    extra.insert(key.to_owned(), value);
+    Ok(())
+}
+
+/// Writes an object entry by entry; the first error ends it (nothing more
+/// is written) and is what [`end`](Self::end) returns.
+pub struct ObjectWriter<M: SerializeMap> {
+    state: Result<M, M::Error>,
+}
+
+impl<M: SerializeMap> ObjectWriter<M> {
+    /// Start the object.
+    #[inline]
+    pub fn new<S: Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(serializer: S) -> Self {
+        ObjectWriter { state: serializer.serialize_map(None) }
+    }
+
+    /// Write one entry.
+    #[inline]
+    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        if let Ok(map) = &mut self.state {
+            if let Err(error) = map.serialize_entry(key, value) {
+                self.state = Err(error);
+            }
+        }
+    }
+
+    /// Write the extra properties.
+    pub fn extra<T: Serialize>(&mut self, extra: &HashMap<String, T>) {
+        for (key, value) in extra {
+            self.entry(key, value);
+        }
+    }
+
+    /// Finish the object, or return the first error.
+    #[inline]
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.state.and_then(SerializeMap::end)
+    }
+}
+
 /// A field that must be present (and is not `null` unless its type says so).
 pub mod required {
-    use serde::de::Error;
-    use serde::ser::SerializeMap;
-    use serde::Serialize;
+    use serde::de::{Deserialize, MapAccess};
+    use serde::ser::{Serialize, SerializeMap};
 
-    /// The decoded value, or the error naming the missing key.
-    pub fn finish<E: Error, T>(slot: Option<T>, key: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(key))
+    use super::ObjectWriter;
+
+    /// Read the field's value.
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+        *slot = Some(map.next_value()?);
+        Ok(())
     }
 
     /// Write the field.
-    pub fn write<M: SerializeMap, T: Serialize + ?Sized>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error> {
-        map.serialize_entry(key, value)
+    #[inline]
+    pub fn write<M: SerializeMap, T: Serialize + ?Sized>(writer: &mut ObjectWriter<M>, key: &str, value: &T) {
+        writer.entry(key, value);
     }
+
+    /// The value read, or a missing-field error (a `match` rather than a
+    /// helper and `?`: less MIR).
+    #[allow(unused_macros)]
+    macro_rules! finish {
+        ($slot:ident, $key:literal, $map:ident) => {
+            match $slot {
+                ::std::option::Option::Some(value) => value,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(<$map::Error as ::serde::de::Error>::missing_field($key));
+                }
+            }
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use finish;
 }
 
 /// A required field that may be `null`: an `Option` written even when `None`
 /// (as `null`); decoded from an absent key as `None` too, like serde does.
 pub mod nullable {
-    pub use super::optional::finish;
+    pub use super::optional::read;
     pub use super::required::write;
+    #[allow(unused_imports)]
+    pub(crate) use super::optional::finish;
 }
 
 /// A field that may be absent: an `Option` left out when `None`.
 pub mod optional {
-    use serde::ser::SerializeMap;
-    use serde::Serialize;
+    use serde::de::{Deserialize, MapAccess};
+    use serde::ser::{Serialize, SerializeMap};
 
-    /// The decoded value: absent and `null` are both `None`.
-    pub fn finish<E, T>(slot: Option<Option<T>>, _key: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
+    use super::ObjectWriter;
+
+    /// Read the field's value; `null` is `None`.
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+        *slot = map.next_value()?;
+        Ok(())
     }
 
     /// Write the field unless it is `None`.
-    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        match value {
-            Some(value) => map.serialize_entry(key, value),
-            None => Ok(()),
+    #[inline]
+    pub fn write<M: SerializeMap, T: Serialize>(writer: &mut ObjectWriter<M>, key: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            writer.entry(key, value);
         }
     }
+
+    /// The value read; absent is `None`.
+    #[allow(unused_macros)]
+    macro_rules! finish {
+        ($slot:ident, $key:literal, $map:ident) => {
+            $slot
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use finish;
 }
 
 #[cfg(test)]
