@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{code_line, docs};
 use super::operations::cfg_attr;
-use super::rust_type::{ident, prelude, rust_type, Scope, TypeIndex};
+use super::rust_type::{ident, rust_type, Scope, TypeIndex};
 use crate::ir::{Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::tags::TagPlan;
 use crate::text::code_span;
@@ -43,13 +43,13 @@ fn type_def(def: &TypeDef, index: &TypeIndex<'_>, cfg: &TokenStream) -> TokenStr
     }
 }
 
+/// Prelude names are spelled out in full in `models.rs`, where a schema may
+/// be called `Option` or `Box` and shadow them.
 fn field_type(field: &Field) -> TokenStream {
-    let p = prelude(Scope::Models);
-    let (boxed, option) = (p.boxed, p.option);
     let inner = rust_type(&field.ty, Scope::Models);
-    let inner = if field.boxed { quote!(#boxed<#inner>) } else { inner };
+    let inner = if field.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
     if field.is_optional() && !matches!(field.ty, TypeRef::Option(_)) {
-        quote!(#option<#inner>)
+        quote!(::std::option::Option<#inner>)
     } else {
         inner
     }

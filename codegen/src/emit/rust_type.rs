@@ -117,30 +117,12 @@ impl<'a> TypeIndex<'a> {
     }
 }
 
-/// Prelude names spelled out in full inside `models.rs`, where a schema may
-/// be called `Result`, `Option` or `String` and shadow them.
-pub struct Prelude {
-    pub string: TokenStream,
-    pub vec: TokenStream,
-    pub option: TokenStream,
-    pub boxed: TokenStream,
-}
-
-pub fn prelude(scope: Scope) -> Prelude {
-    match scope {
-        Scope::Models => Prelude {
-            string: quote!(::std::string::String),
-            vec: quote!(::std::vec::Vec),
-            option: quote!(::std::option::Option),
-            boxed: quote!(::std::boxed::Box),
-        },
-        _ => Prelude { string: quote!(String), vec: quote!(Vec), option: quote!(Option), boxed: quote!(Box) },
-    }
-}
-
 /// Rust tokens for a type used in `scope`.
 pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
-    let Prelude { string, vec, option, .. } = prelude(scope);
+    // Prelude names are spelled out in full inside `models.rs`, where a
+    // schema may be called `Option`, `Vec` or `String` and shadow them.
+    let models = scope == Scope::Models;
+    let string = || if models { quote!(::std::string::String) } else { quote!(String) };
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -150,7 +132,7 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
                 Scope::Builders => quote!(super::models::#name),
             }
         }
-        TypeRef::String => string,
+        TypeRef::String => string(),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
@@ -160,13 +142,20 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         // Inside JSON documents binary data can only travel as a string.
-        TypeRef::Bytes if scope == Scope::Models => string,
+        TypeRef::Bytes if models => string(),
         TypeRef::Bytes => quote!(::bytes::Bytes),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<#string, ::serde_json::Value>),
+        TypeRef::JsonObject => {
+            let string = string();
+            quote!(::serde_json::Map<#string, ::serde_json::Value>)
+        }
         TypeRef::Vec(inner) => {
             let inner = rust_type(inner, scope);
-            quote!(#vec<#inner>)
+            if models {
+                quote!(::std::vec::Vec<#inner>)
+            } else {
+                quote!(Vec<#inner>)
+            }
         }
         TypeRef::Tuple(items) => {
             // `(A,)` for one item: a tuple, not a parenthesised type.
@@ -174,12 +163,16 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
             quote!((#(#items,)*))
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(inner, scope);
+            let (string, inner) = (string(), rust_type(inner, scope));
             quote!(::std::collections::HashMap<#string, #inner>)
         }
         TypeRef::Option(inner) => {
             let inner = rust_type(inner, scope);
-            quote!(#option<#inner>)
+            if models {
+                quote!(::std::option::Option<#inner>)
+            } else {
+                quote!(Option<#inner>)
+            }
         }
         TypeRef::Unit => quote!(()),
     }
