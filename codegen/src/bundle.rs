@@ -173,7 +173,7 @@ pub fn bundle_with(root: &Path, options: &Options, warnings: &mut Vec<Warning>) 
     let document = bundler.bundle_root(document)?;
     let hoisted_copies = bundler.hoisted_copies();
     let bundle = Bundle { document, root_file, origins: bundler.origins, hoisted_copies };
-    check_local_refs(&bundle, &bundle.document, String::new(), Ctx::Node(Node::Root))?;
+    check_local_refs(&bundle, &bundle.document, &mut String::new(), Ctx::Node(Node::Root))?;
     Ok(bundle)
 }
 
@@ -323,29 +323,28 @@ impl Bundler<'_> {
                 let repaired = if schema { self.malformed_keywords(map, file, file_ptr) } else { None };
                 let map = repaired.as_ref().unwrap_or(map);
                 let mut out = Map::with_capacity(map.len());
+                // One buffer per pointer for all the children: this walk
+                // visits every node of the document.
+                let (mut child_file, mut child_bundle) = (String::from(file_ptr), String::from(bundle_ptr));
                 for (key, child) in map {
-                    let token = escape_token(key);
-                    let walked = self.walk(
-                        child,
-                        file,
-                        &format!("{file_ptr}/{token}"),
-                        &format!("{bundle_ptr}/{token}"),
-                        ctx.child(key),
-                    )?;
+                    child_file.truncate(file_ptr.len());
+                    child_bundle.truncate(bundle_ptr.len());
+                    push_token(&mut child_file, key);
+                    push_token(&mut child_bundle, key);
+                    let walked = self.walk(child, file, &child_file, &child_bundle, ctx.child(key))?;
                     out.insert(key.clone(), walked);
                 }
                 Ok(Value::Object(out))
             }
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
+                let (mut child_file, mut child_bundle) = (String::from(file_ptr), String::from(bundle_ptr));
                 for (i, item) in items.iter().enumerate() {
-                    out.push(self.walk(
-                        item,
-                        file,
-                        &format!("{file_ptr}/{i}"),
-                        &format!("{bundle_ptr}/{i}"),
-                        ctx.item(),
-                    )?);
+                    child_file.truncate(file_ptr.len());
+                    child_bundle.truncate(bundle_ptr.len());
+                    push_token(&mut child_file, &i.to_string());
+                    push_token(&mut child_bundle, &i.to_string());
+                    out.push(self.walk(item, file, &child_file, &child_bundle, ctx.item())?);
                 }
                 Ok(Value::Array(out))
             }
@@ -879,7 +878,7 @@ fn rewrite_refs(value: &mut Value, renames: &HashMap<String, String>) {
 
 /// Every local `#/...` reference must point at something. `ctx` says where
 /// a `$ref` is a reference at all.
-fn check_local_refs(bundle: &Bundle, value: &Value, pointer: String, ctx: Ctx) -> Result<(), Error> {
+fn check_local_refs(bundle: &Bundle, value: &Value, pointer: &mut String, ctx: Ctx) -> Result<(), Error> {
     match value {
         _ if ctx == Ctx::Opaque => Ok(()),
         Value::Object(map) => {
@@ -892,14 +891,21 @@ fn check_local_refs(bundle: &Bundle, value: &Value, pointer: String, ctx: Ctx) -
                     ));
                 }
             }
+            // One buffer for the whole walk: the pointer grows and shrinks.
+            let len = pointer.len();
             for (key, child) in map {
-                check_local_refs(bundle, child, format!("{pointer}/{}", escape_token(key)), ctx.child(key))?;
+                push_token(pointer, key);
+                check_local_refs(bundle, child, pointer, ctx.child(key))?;
+                pointer.truncate(len);
             }
             Ok(())
         }
         Value::Array(items) => {
+            let len = pointer.len();
             for (i, item) in items.iter().enumerate() {
-                check_local_refs(bundle, item, format!("{pointer}/{i}"), ctx.item())?;
+                push_token(pointer, &i.to_string());
+                check_local_refs(bundle, item, pointer, ctx.item())?;
+                pointer.truncate(len);
             }
             Ok(())
         }
@@ -926,4 +932,16 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Append `/token` to a JSON pointer, `~` and `/` escaped (RFC 6901).
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }

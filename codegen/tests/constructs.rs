@@ -197,3 +197,19 @@ fn inline_property_types_are_named_after_the_whole_property() {
         assert!(names.contains(&expected), "no {expected} in {names:?}");
     }
 }
+
+#[test]
+fn doc_blocks_come_back_as_comments_at_their_place() {
+    // Doc comments bypass syn and prettyplease (a marker per block, replaced
+    // after printing): text that looks like a marker stays text.
+    let (api, _) = load(
+        "doc-blocks",
+        "paths: {}\ncomponents:\n  schemas:\n    Note:\n      description: \"First line.\\n\\nSecond @doc-block:0 line.\"\n      type: object\n      properties:\n        text: {type: string, description: \"Nested.\\nTwo lines: \\\\u0000doc-block:1\"}\n        raw: {type: string, description: \"A real \\0doc-block:2 NUL.\"}\n",
+    );
+    let code = models_rs(api);
+    assert!(code.contains("/// First line.\n///\n/// Second @doc-block:0 line.\n"), "{code}");
+    assert!(code.contains("    /// Nested.\n    /// Two lines: \\u0000doc-block:1\n    pub text:"), "{code}");
+    // A NUL in spec text is escaped, never taken for a marker.
+    assert!(code.contains("    /// A real \\u{0000}doc-block:2 NUL.\n    pub raw:"), "{code}");
+    assert!(!code.contains('\0'), "{code}");
+}

@@ -1,6 +1,7 @@
-//! Decoding JSON into the generated structs, whose `Deserialize` the
-//! generator writes out (a key-by-key object reader) instead of deriving:
-//! the same answers serde's derive gave, and errors that name the field.
+//! Decoding JSON into the generated structs, whose serde impls come from
+//! the runtime's `json_object!` (a key-by-key object reader) instead of
+//! serde's derive: the same answers the derive gave, and errors that name
+//! the field.
 #![cfg(feature = "beta")]
 
 use sailpoint_role_mining::beta::models::{JsonPatchOperation, JsonPatchOperationOp, RoleMiningIdentity, RoleMiningSessionResponse};

@@ -33,6 +33,13 @@ pub struct ApiFiles {
 /// (the `@generated` marker). With a tag `plan`, operations and models
 /// compile per tag feature.
 pub fn emit_api(api: &Api, module: &str, editions: &[Edition], header: &str, plan: Option<&TagPlan>) -> Result<ApiFiles, String> {
+    docs::clear_blocks();
+    let files = emit_api_files(api, module, editions, header, plan);
+    docs::clear_blocks();
+    files
+}
+
+fn emit_api_files(api: &Api, module: &str, editions: &[Edition], header: &str, plan: Option<&TagPlan>) -> Result<ApiFiles, String> {
     let index = TypeIndex::new(&api.types);
     let (builders, tag_builders) = match plan {
         None => (format(operations::builders(api, editions, &index)?, header, "builders.rs")?, Vec::new()),
@@ -63,7 +70,10 @@ pub fn emit_edition(api: &Api, home_module: &str, edition: &Edition, header: &st
 /// server; `crate_name` is the package, for its doctest.
 pub fn emit_mock(api: &Api, module: &str, editions: &[Edition], crate_name: &str, header: &str) -> Result<String, String> {
     let index = TypeIndex::new(&api.types);
-    format(mock::mock_module(api, module, editions, crate_name, &index), header, "mock.rs")
+    docs::clear_blocks();
+    let file = format(mock::mock_module(api, module, editions, crate_name, &index), header, "mock.rs");
+    docs::clear_blocks();
+    file
 }
 
 /// The `mock.rs` of an edition served by `home_module`'s code.
@@ -75,16 +85,22 @@ pub fn emit_edition_mock(home_module: &str, edition: &Edition, header: &str) -> 
 pub fn format(tokens: TokenStream, header: &str, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {what} does not parse: {e}"))?;
     let code = prettyplease::unparse(&file);
-    let mut out = String::with_capacity(header.len() + 2 + code.len() + code.len() / 16);
+    let mut out = String::with_capacity(header.len() + 2 + code.len() + code.len() / 2);
     out.push_str(header);
     out.push_str("\n\n");
-    space_items(&code, &mut out);
+    space_items(&code, &mut out).map_err(|e| format!("internal error: generated {what}: {e}"))?;
+    // A marker printed anywhere but on a line of its own (inside a macro
+    // call, say) would lose its docs.
+    if out.contains('\0') {
+        return Err(format!("internal error: generated {what} has a doc block out of place"));
+    }
     Ok(out)
 }
 
 /// prettyplease packs items tightly; put a blank line between consecutive
 /// items (top level and inside impls) so the files read like hand-written code.
-fn space_items(code: &str, out: &mut String) {
+/// It also puts doc blocks back in place of their markers (see `docs`).
+fn space_items(code: &str, out: &mut String) -> Result<(), String> {
     // The previous line's indent and whether it closes an item.
     let mut previous: Option<(usize, bool)> = None;
     for line in code.lines() {
@@ -98,10 +114,24 @@ fn space_items(code: &str, out: &mut String) {
                 out.push('\n');
             }
         }
-        out.push_str(line);
-        out.push('\n');
+        match trimmed.strip_prefix("///").and_then(|rest| rest.strip_prefix(docs::MARKER)) {
+            Some(n) => docs::with_block(n, |lines| {
+                for doc in lines {
+                    out.push_str(&line[..indent]);
+                    out.push_str("///");
+                    out.push_str(doc.trim_end());
+                    out.push('\n');
+                }
+            })
+            .ok_or_else(|| format!("doc block {n} is unknown"))?,
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
         let prev = trimmed.trim_end();
         let closes_item = prev == "}" || (prev.ends_with(';') && !prev.starts_with("//") && !prev.starts_with("#!"));
         previous = Some((indent, closes_item));
     }
+    Ok(())
 }

@@ -100,6 +100,9 @@ pub fn code_line(before: &str, value: &str, after: &str) -> TokenStream {
 }
 
 fn attributes(lines: &[String], inner: bool) -> TokenStream {
+    if !inner && !lines.is_empty() {
+        return block_marker(lines);
+    }
     let mut out = TokenStream::new();
     for line in lines {
         let line = format!(" {line}");
@@ -796,4 +799,47 @@ mod tests {
     fn tabs_count_as_indentation() {
         assert_eq!(lines("x\n\n\tfn main() {}"), ["x", "", "```text", "fn main() {}", "```"]);
     }
+}
+
+// Outer doc comments skip `syn` and `prettyplease`: a block of doc lines is
+// emitted as one `#[doc]` holding a marker, and `emit::format` puts the lines
+// back as `///` comments where prettyplease printed the marker, at its
+// indentation. Byte for byte what prettyplease prints for one `#[doc]` per
+// line (each line starts with a space, so none reads as `////`), but parsing
+// and printing ~25,000 doc attributes was a tenth of generating a whole API.
+
+/// What a marker line holds after `///`. Spec text cannot produce it: a
+/// NUL reaches the output only here (doc text has its control characters
+/// escaped, string literals are printed escaped), so `emit::format` also
+/// knows a marker left anywhere else.
+pub(crate) const MARKER: &str = "\u{0}doc-block:";
+
+thread_local! {
+    /// The blocks of the emit running on this thread, by marker number.
+    static BLOCKS: std::cell::RefCell<std::collections::HashMap<u64, Vec<String>>> = std::cell::RefCell::default();
+    static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn block_marker(lines: &[String]) -> TokenStream {
+    let n = NEXT.with(|next| {
+        let n = next.get();
+        next.set(n + 1);
+        n
+    });
+    BLOCKS.with(|blocks| blocks.borrow_mut().insert(n, lines.iter().map(|l| format!(" {l}")).collect()));
+    let marker = format!("{MARKER}{n}");
+    quote!(#[doc = #marker])
+}
+
+/// The doc lines behind a marker (`n` as printed), each with its leading
+/// space, or `None` for a marker this thread did not make.
+pub(crate) fn with_block<R>(n: &str, f: impl FnOnce(&[String]) -> R) -> Option<R> {
+    let n: u64 = n.parse().ok()?;
+    BLOCKS.with(|blocks| blocks.borrow().get(&n).map(|lines| f(lines)))
+}
+
+/// Forget this thread's blocks (at the start and end of emitting an API,
+/// so a long-running process does not keep them).
+pub(crate) fn clear_blocks() {
+    BLOCKS.with(|blocks| blocks.borrow_mut().clear());
 }
