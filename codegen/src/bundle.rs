@@ -30,7 +30,7 @@ use std::path::{Component, Path, PathBuf};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use crate::error::{escape_token, Error, Location, Warning};
+use crate::error::{escape_token, push_token, Error, Location, Warning};
 use crate::load::read_document;
 use crate::refs::{is_component, is_entry, kind_problem, percent_decode, pointer_name, pointer_of, pointer_tokens, Ctx, Node};
 use crate::sandbox::Sandbox;
@@ -340,10 +340,11 @@ impl Bundler<'_> {
                 let mut out = Vec::with_capacity(items.len());
                 let (mut child_file, mut child_bundle) = (String::from(file_ptr), String::from(bundle_ptr));
                 for (i, item) in items.iter().enumerate() {
+                    let index = i.to_string();
                     child_file.truncate(file_ptr.len());
                     child_bundle.truncate(bundle_ptr.len());
-                    push_token(&mut child_file, &i.to_string());
-                    push_token(&mut child_bundle, &i.to_string());
+                    push_token(&mut child_file, &index);
+                    push_token(&mut child_bundle, &index);
                     out.push(self.walk(item, file, &child_file, &child_bundle, ctx.item())?);
                 }
                 Ok(Value::Array(out))
@@ -932,16 +933,4 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// Append `/token` to a JSON pointer, `~` and `/` escaped (RFC 6901).
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
 }

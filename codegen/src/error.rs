@@ -76,12 +76,24 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Append `/token` to a pointer, the token escaped as [`escape_token`] does,
+/// without allocating (walks over every node of a document use it).
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
 /// Append tokens to a pointer.
 pub fn join_pointer(base: &str, tokens: &[&str]) -> String {
     let mut out = base.to_owned();
     for token in tokens {
-        out.push('/');
-        out.push_str(&escape_token(token));
+        push_token(&mut out, token);
     }
     out
 }
